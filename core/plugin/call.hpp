@@ -1,0 +1,42 @@
+#pragma once
+
+// The host's side of a ch_call: what one invocation of a plugin function may reach through the
+// host services. Built by whoever invokes the plugin (Instance, the pipeline, the HTTP server).
+
+#include <connhost/abi.h>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plugin/row_buffer.hpp"
+
+namespace connhost::plugin {
+
+struct LoadedPlugin;
+
+// One record a plugin returned through output_begin/output_set/output_end.
+struct OutputRecord {
+  std::string kind;
+  std::map<std::string, std::string> fields;
+};
+
+}  // namespace connhost::plugin
+
+struct ch_call {
+  const connhost::plugin::LoadedPlugin* plugin = nullptr;
+  std::string connection;
+  // Resolves a secret setting of the connection; nothing when it is unset.
+  std::function<std::optional<std::string>(std::string_view key)> secret;
+  std::function<int64_t()> clock;            // empty: the system clock
+  connhost::plugin::RowBuffer* rows = nullptr;  // null outside reporting reads
+  std::vector<connhost::plugin::OutputRecord> outputs;
+
+  // Storage behind ch_str values handed to the plugin during this call.
+  std::deque<std::string> kept;
+  std::optional<connhost::plugin::OutputRecord> open_output;
+};

@@ -1,0 +1,155 @@
+#include "plugin/host_services.hpp"
+
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+#include "log/logger.hpp"
+#include "log/secret_mask.hpp"
+#include "plugin/call.hpp"
+#include "plugin/plugin.hpp"
+
+namespace connhost::plugin {
+namespace {
+
+std::string_view view(ch_str s) { return s.data ? std::string_view(s.data, s.size) : ""; }
+
+ch_status fail(ch_error* err, ch_error_category category, std::string_view message) {
+  if (err) {
+    err->category = category;
+    err->retry_after_ms = -1;
+    size_t n = std::min(message.size(), sizeof(err->message) - 1);
+    std::memcpy(err->message, message.data(), n);
+    err->message[n] = '\0';
+  }
+  return CH_FAILED;
+}
+
+ch_status from(ch_error* err, const std::optional<std::string>& problem) {
+  return problem ? fail(err, CH_ERROR_DATA, *problem) : CH_OK;
+}
+
+void svc_log(ch_call* call, int32_t level, ch_str message) {
+  std::string prefix = call && call->plugin ? "[" + call->plugin->id +
+                                                  (call->connection.empty() ? "" : "/" + call->connection) +
+                                                  "] "
+                                            : "[plugin] ";
+  auto l = level <= CH_LOG_TRACE   ? log::Level::trace
+           : level == CH_LOG_DEBUG ? log::Level::debug
+           : level == CH_LOG_INFO  ? log::Level::info
+           : level == CH_LOG_WARN  ? log::Level::warn
+                                   : log::Level::error;
+  if (log::enabled(l)) log::write(l, prefix + std::string(view(message)));
+}
+
+int64_t svc_now_ms(ch_call* call) {
+  if (call && call->clock) return call->clock();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+ch_status svc_http(ch_call*, const ch_http_request*, ch_http_response*, ch_error* err) {
+  // The HTTP client arrives with the reporting work (core/http); until then plugins get a clear
+  // answer rather than a crash.
+  return fail(err, CH_ERROR_NOT_IMPLEMENTED, "the host's HTTP client is not available yet");
+}
+
+ch_status svc_secret(ch_call* call, ch_str key, ch_str* value, ch_error* err) {
+  if (!call || !value) return fail(err, CH_ERROR_INTERNAL, "secret: no call or no output");
+  auto k = view(key);
+  if (call->plugin) {
+    const auto* field = call->plugin->find_field(k);
+    if (!field || !(field->flags & CH_CONFIG_SECRET))
+      return fail(err, CH_ERROR_CONFIG, "'" + std::string(k) + "' is not a secret setting");
+  }
+  std::optional<std::string> v = call->secret ? call->secret(k) : std::nullopt;
+  if (!v) return fail(err, CH_ERROR_CONFIG, "secret setting '" + std::string(k) + "' is not set");
+  log::register_secret(*v);
+  const auto& kept = call->kept.emplace_back(std::move(*v));
+  *value = ch_str{kept.data(), kept.size()};
+  return CH_OK;
+}
+
+ch_status no_rows(ch_error* err) {
+  return fail(err, CH_ERROR_INTERNAL, "rows can only be appended during a reporting read");
+}
+
+ch_status svc_row_begin(ch_call* c, ch_str stream, ch_error* err) {
+  return c && c->rows ? from(err, c->rows->begin(view(stream))) : no_rows(err);
+}
+ch_status svc_row_set_null(ch_call* c, uint32_t col, ch_error* err) {
+  return c && c->rows ? from(err, c->rows->set(col, std::monostate{})) : no_rows(err);
+}
+ch_status svc_row_set_int64(ch_call* c, uint32_t col, int64_t v, ch_error* err) {
+  return c && c->rows ? from(err, c->rows->set(col, v)) : no_rows(err);
+}
+ch_status svc_row_set_double(ch_call* c, uint32_t col, double v, ch_error* err) {
+  return c && c->rows ? from(err, c->rows->set(col, v)) : no_rows(err);
+}
+ch_status svc_row_set_string(ch_call* c, uint32_t col, ch_str v, ch_error* err) {
+  return c && c->rows ? from(err, c->rows->set(col, std::string(view(v)))) : no_rows(err);
+}
+ch_status svc_row_end(ch_call* c, ch_error* err) {
+  return c && c->rows ? from(err, c->rows->end()) : no_rows(err);
+}
+ch_status svc_checkpoint(ch_call* c, ch_str state, ch_error* err) {
+  if (!c || !c->rows) return no_rows(err);
+  c->rows->checkpoint(view(state));
+  return CH_OK;
+}
+
+ch_status svc_output_begin(ch_call* c, ch_str kind, ch_error* err) {
+  if (!c) return fail(err, CH_ERROR_INTERNAL, "output outside a call");
+  if (c->open_output) return fail(err, CH_ERROR_INTERNAL, "output_begin while a record is open");
+  c->open_output = OutputRecord{std::string(view(kind)), {}};
+  return CH_OK;
+}
+ch_status svc_output_set(ch_call* c, ch_str key, ch_str value, ch_error* err) {
+  if (!c || !c->open_output) return fail(err, CH_ERROR_INTERNAL, "output_set without output_begin");
+  c->open_output->fields[std::string(view(key))] = std::string(view(value));
+  return CH_OK;
+}
+ch_status svc_output_end(ch_call* c, ch_error* err) {
+  if (!c || !c->open_output) return fail(err, CH_ERROR_INTERNAL, "output_end without output_begin");
+  c->outputs.push_back(std::move(*c->open_output));
+  c->open_output.reset();
+  return CH_OK;
+}
+
+ch_host_services make_table(uint16_t major, uint16_t minor) {
+  ch_host_services t{};
+  t.struct_size = sizeof(t);
+  t.abi_major = major;
+  t.abi_minor = minor;
+  t.log = svc_log;
+  t.now_ms = svc_now_ms;
+  t.http_request = svc_http;
+  t.secret = svc_secret;
+  t.row_begin = svc_row_begin;
+  t.row_set_null = svc_row_set_null;
+  t.row_set_int64 = svc_row_set_int64;
+  t.row_set_double = svc_row_set_double;
+  t.row_set_string = svc_row_set_string;
+  t.row_end = svc_row_end;
+  t.checkpoint = svc_checkpoint;
+  t.output_begin = svc_output_begin;
+  t.output_set = svc_output_set;
+  t.output_end = svc_output_end;
+  return t;
+}
+
+}  // namespace
+
+const ch_host_services& host_services(uint16_t abi_major, uint16_t abi_minor) {
+  // Plugins keep the pointer for the library's lifetime, so each table lives forever.
+  static std::mutex m;
+  static std::map<std::pair<uint16_t, uint16_t>, ch_host_services> tables;
+  std::lock_guard lock(m);
+  auto [it, inserted] = tables.try_emplace({abi_major, abi_minor});
+  if (inserted) it->second = make_table(abi_major, abi_minor);
+  return it->second;
+}
+
+}  // namespace connhost::plugin

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <connhost/abi.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace connhost::plugin {
+
+// A library the loader accepted. The descriptor is a host-side copy of the plugin's, padded with
+// zeros past the plugin's struct_size, so the host can read every field of its own version; its
+// pointers point into the library, which `library` keeps loaded.
+struct LoadedPlugin {
+  std::string id;
+  std::filesystem::path path;
+  ch_plugin_descriptor descriptor{};
+  ch_reporting_v1 reporting{};
+  ch_login_v1 login{};
+  ch_messaging_v1 messaging{};
+  ch_profile_v1 profile{};
+  uint32_t capabilities = 0;  // CH_CAP_* derived from the non-null tables
+  std::shared_ptr<void> library;
+
+  std::string_view display_name() const;
+  std::string_view version() const;
+  std::string_view platform() const;
+  std::string abi_version() const;  // "1.0"
+  const ch_config_field* find_field(std::string_view key) const;
+  const ch_stream_def* find_stream(std::string_view name) const;
+};
+
+// A file the loader refused, with the one-line reason ops see.
+struct Refusal {
+  std::filesystem::path path;
+  std::string reason;
+};
+
+std::string capability_names(uint32_t caps);  // "reporting,login"
+std::string_view config_type_name(int32_t type);
+std::string_view column_type_name(int32_t type);
+
+}  // namespace connhost::plugin

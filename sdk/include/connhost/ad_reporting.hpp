@@ -1,0 +1,64 @@
+// The standard ad-reporting streams. Connectors that offer campaign reporting declare these two
+// streams with exactly these columns, so the host can fold every platform into one unified view.
+// A connector may declare further streams of its own next to them.
+#pragma once
+
+#include <connhost/connector.hpp>
+
+namespace connhost::ad_reporting {
+
+// Column indexes, in declaration order: for Call::Row setters.
+enum CampaignColumn : uint32_t {
+  kCampaignAccountId,
+  kCampaignId,
+  kCampaignName,
+  kCampaignStatus,
+  kCampaignObjective,
+  kCampaignCreatedTime,
+  kCampaignModifiedTime,
+};
+
+inline constexpr ch_column_def kCampaignColumns[] = {
+    column("account_id", CH_COL_STRING, CH_COLUMN_PRIMARY_KEY, "ad account, as the platform writes it"),
+    column("campaign_id", CH_COL_STRING, CH_COLUMN_PRIMARY_KEY),
+    column("name", CH_COL_STRING),
+    column("status", CH_COL_STRING, 0, "the platform's status value, e.g. ACTIVE, PAUSED, DELETED"),
+    column("objective", CH_COL_STRING, CH_COLUMN_NULLABLE,
+           "objective (Meta, TikTok) or advertising channel type (Google)"),
+    column("created_time", CH_COL_TIMESTAMP, CH_COLUMN_NULLABLE),
+    column("modified_time", CH_COL_TIMESTAMP, CH_COLUMN_NULLABLE | CH_COLUMN_CURSOR),
+};
+
+enum DailyColumn : uint32_t {
+  kDailyAccountId,
+  kDailyDate,
+  kDailyCampaignId,
+  kDailySpend,
+  kDailyImpressions,
+  kDailyClicks,
+  kDailyLinkClicks,
+  kDailyPurchases,
+  kDailyPurchaseValue,
+  kDailyCurrency,
+};
+
+inline constexpr ch_column_def kDailyColumns[] = {
+    column("account_id", CH_COL_STRING, CH_COLUMN_PRIMARY_KEY),
+    column("date", CH_COL_DATE, CH_COLUMN_PRIMARY_KEY | CH_COLUMN_CURSOR,
+           "the account-local day, as the platform reports it"),
+    column("campaign_id", CH_COL_STRING, CH_COLUMN_PRIMARY_KEY),
+    column("spend", CH_COL_MONEY, 0, "micros of the row's currency"),
+    column("impressions", CH_COL_INT64),
+    column("clicks", CH_COL_INT64),
+    column("link_clicks", CH_COL_INT64, CH_COLUMN_NULLABLE, "where the platform has them"),
+    column("purchases", CH_COL_DOUBLE, 0, "Google reports fractional conversions"),
+    column("purchase_value", CH_COL_MONEY, 0, "micros of the row's currency"),
+    column("currency", CH_COL_STRING, 0, "ISO 4217 code of spend and purchase_value"),
+};
+
+inline constexpr ch_stream_def kStreams[] = {
+    stream("campaigns", kCampaignColumns, "campaigns with their status and objective"),
+    stream("campaign_daily", kDailyColumns, "performance per campaign and account-local day"),
+};
+
+}  // namespace connhost::ad_reporting
