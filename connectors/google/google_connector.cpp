@@ -13,7 +13,8 @@ class GoogleConnector {
       connhost::kReporting | connhost::kLogin | connhost::kProfile;
 
   static constexpr ch_config_field config[] = {
-      connhost::setting("base_url", CH_CONFIG_STRING, "Google Ads API host (the sandbox's in tests)",
+      connhost::setting("base_url", CH_CONFIG_STRING,
+                        "Google Ads API host (the sandbox's in tests)",
                         "https://googleads.googleapis.com"),
       connhost::setting("oauth_base_url", CH_CONFIG_STRING, "OAuth token and revoke host",
                         "https://oauth2.googleapis.com"),

@@ -22,9 +22,8 @@ class TikTokConnector {
       connhost::setting("api_version", CH_CONFIG_STRING, "Marketing API version", "v1.3"),
       connhost::required_setting("app_id", CH_CONFIG_STRING, "Marketing API app id"),
       connhost::secret_setting("app_secret", "Marketing API app secret"),
-      connhost::secret_setting("access_token",
-                               "Advertiser access token, until the token vault provides one",
-                               false),
+      connhost::secret_setting(
+          "access_token", "Advertiser access token, until the token vault provides one", false),
       connhost::setting("advertiser_ids", CH_CONFIG_STRING_LIST,
                         "Advertisers to read; empty: every advertiser the token authorizes"),
       connhost::setting("client_key", CH_CONFIG_STRING, "Login Kit client key"),

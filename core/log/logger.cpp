@@ -30,12 +30,18 @@ State& state() {
 
 spdlog::level::level_enum to_spd(Level l) {
   switch (l) {
-    case Level::trace: return spdlog::level::trace;
-    case Level::debug: return spdlog::level::debug;
-    case Level::info: return spdlog::level::info;
-    case Level::warn: return spdlog::level::warn;
-    case Level::error: return spdlog::level::err;
-    case Level::off: return spdlog::level::off;
+    case Level::trace:
+      return spdlog::level::trace;
+    case Level::debug:
+      return spdlog::level::debug;
+    case Level::info:
+      return spdlog::level::info;
+    case Level::warn:
+      return spdlog::level::warn;
+    case Level::error:
+      return spdlog::level::err;
+    case Level::off:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -52,11 +58,21 @@ std::string json_quote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20)
           out += fmt::format("\\u{:04x}", c);
@@ -71,8 +87,8 @@ spdlog::logger& logger() {
   auto& s = state();
   std::lock_guard lock(s.mutex);
   if (!s.logger) {
-    s.logger = std::make_shared<spdlog::logger>(
-        "connhost", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    s.logger = std::make_shared<spdlog::logger>("connhost",
+                                                std::make_shared<spdlog::sinks::stderr_sink_mt>());
     s.logger->set_level(to_spd(s.level));
     apply_pattern(*s.logger, s.format);
   }
@@ -132,7 +148,9 @@ void Capture::clear() {
   if (s.captured) s.captured->str({});
 }
 
-bool enabled(Level level) { return level >= state().level.load() && level != Level::off; }
+bool enabled(Level level) {
+  return level >= state().level.load() && level != Level::off;
+}
 
 void write(Level level, std::string_view message) {
   std::string masked = mask_secrets(message);

@@ -32,7 +32,7 @@ struct ch_call {
   std::string connection;
   // Resolves a secret setting of the connection; nothing when it is unset.
   std::function<std::optional<std::string>(std::string_view key)> secret;
-  std::function<int64_t()> clock;            // empty: the system clock
+  std::function<int64_t()> clock;               // empty: the system clock
   connhost::plugin::RowBuffer* rows = nullptr;  // null outside reporting reads
   std::vector<connhost::plugin::OutputRecord> outputs;
 

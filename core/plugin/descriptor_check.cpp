@@ -11,9 +11,13 @@ namespace {
 constexpr size_t kMaxString = 4096;
 constexpr size_t kMaxItems = 1024;
 
-std::string_view view(ch_str s) { return s.data ? std::string_view(s.data, s.size) : ""; }
+std::string_view view(ch_str s) {
+  return s.data ? std::string_view(s.data, s.size) : "";
+}
 
-bool sane(ch_str s) { return (s.data != nullptr || s.size == 0) && s.size <= kMaxString; }
+bool sane(ch_str s) {
+  return (s.data != nullptr || s.size == 0) && s.size <= kMaxString;
+}
 
 std::optional<std::string> check_columns(const ch_stream_def& s, std::string_view stream) {
   if (!s.columns || s.column_count == 0 || s.column_count > kMaxItems)
@@ -29,8 +33,8 @@ std::optional<std::string> check_columns(const ch_stream_def& s, std::string_vie
       return "stream '" + std::string(stream) + "' column '" + std::string(view(c.name)) +
              "' has unknown type " + std::to_string(c.type);
     if (!seen.insert(view(c.name)).second)
-      return "stream '" + std::string(stream) + "' repeats column '" +
-             std::string(view(c.name)) + "'";
+      return "stream '" + std::string(stream) + "' repeats column '" + std::string(view(c.name)) +
+             "'";
     has_key |= (c.flags & CH_COLUMN_PRIMARY_KEY) != 0;
   }
   if (!has_key) return "stream '" + std::string(stream) + "' declares no primary key column";
@@ -42,15 +46,18 @@ std::optional<std::string> check_columns(const ch_stream_def& s, std::string_vie
 bool valid_identifier(std::string_view s, bool allow_dash) {
   if (s.empty() || s.size() > 64 || s[0] < 'a' || s[0] > 'z') return false;
   for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (allow_dash && c == '-');
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (allow_dash && c == '-');
     if (!ok) return false;
   }
   return true;
 }
 
 std::optional<std::string> check_descriptor(const ch_plugin_descriptor& d) {
-  for (auto [name, s] : {std::pair{"id", d.id}, {"display_name", d.display_name},
-                         {"version", d.version}, {"platform", d.platform}})
+  for (auto [name, s] : {std::pair{"id", d.id},
+                         {"display_name", d.display_name},
+                         {"version", d.version},
+                         {"platform", d.platform}})
     if (!sane(s)) return std::string("descriptor field '") + name + "' is not a valid string";
   if (d.id.size == 0) return "descriptor has no id";
   if (!valid_identifier(view(d.id), true))
@@ -71,10 +78,8 @@ std::optional<std::string> check_descriptor(const ch_plugin_descriptor& d) {
     where = "config schema field '" + std::string(view(f.key)) + "'";
     if (view(f.key) == "plugin" || view(f.key) == "isolation")
       return where + ": the key is reserved by the host";
-    if (config_type_name(f.type) == "?")
-      return where + ": unknown type " + std::to_string(f.type);
-    if (f.flags & ~(CH_CONFIG_REQUIRED | CH_CONFIG_SECRET))
-      return where + ": unknown flags";
+    if (config_type_name(f.type) == "?") return where + ": unknown type " + std::to_string(f.type);
+    if (f.flags & ~(CH_CONFIG_REQUIRED | CH_CONFIG_SECRET)) return where + ": unknown flags";
     if (!sane(f.default_value) || !sane(f.doc)) return where + ": invalid default or doc string";
     if ((f.flags & CH_CONFIG_SECRET) && f.default_value.data)
       return where + ": a secret cannot have a default";

@@ -13,7 +13,9 @@
 namespace connhost::plugin {
 namespace {
 
-std::string_view view(ch_str s) { return s.data ? std::string_view(s.data, s.size) : ""; }
+std::string_view view(ch_str s) {
+  return s.data ? std::string_view(s.data, s.size) : "";
+}
 
 ch_status fail(ch_error* err, ch_error_category category, std::string_view message) {
   if (err) {
@@ -31,10 +33,10 @@ ch_status from(ch_error* err, const std::optional<std::string>& problem) {
 }
 
 void svc_log(ch_call* call, int32_t level, ch_str message) {
-  std::string prefix = call && call->plugin ? "[" + call->plugin->id +
-                                                  (call->connection.empty() ? "" : "/" + call->connection) +
-                                                  "] "
-                                            : "[plugin] ";
+  std::string prefix =
+      call && call->plugin
+          ? "[" + call->plugin->id + (call->connection.empty() ? "" : "/" + call->connection) + "] "
+          : "[plugin] ";
   auto l = level <= CH_LOG_TRACE   ? log::Level::trace
            : level == CH_LOG_DEBUG ? log::Level::debug
            : level == CH_LOG_INFO  ? log::Level::info

@@ -43,14 +43,22 @@ ch_status shielded(ch_error& err, F&& f) {
 
 std::string_view category_name(int32_t category) {
   switch (category) {
-    case CH_ERROR_NONE: return "none";
-    case CH_ERROR_TRANSIENT: return "transient";
-    case CH_ERROR_QUOTA: return "quota";
-    case CH_ERROR_AUTH: return "auth";
-    case CH_ERROR_CONFIG: return "config";
-    case CH_ERROR_DATA: return "data";
-    case CH_ERROR_INTERNAL: return "internal";
-    case CH_ERROR_NOT_IMPLEMENTED: return "not_implemented";
+    case CH_ERROR_NONE:
+      return "none";
+    case CH_ERROR_TRANSIENT:
+      return "transient";
+    case CH_ERROR_QUOTA:
+      return "quota";
+    case CH_ERROR_AUTH:
+      return "auth";
+    case CH_ERROR_CONFIG:
+      return "config";
+    case CH_ERROR_DATA:
+      return "data";
+    case CH_ERROR_INTERNAL:
+      return "internal";
+    case CH_ERROR_NOT_IMPLEMENTED:
+      return "not_implemented";
   }
   return "unknown";
 }
@@ -79,9 +87,11 @@ std::pair<std::unique_ptr<Instance>, std::optional<PluginError>> Instance::creat
   ch_call call = self->make_call();
   ch_error err = blank_error();
   const auto& d = self->plugin_->descriptor;
-  ch_status s = shielded(err, [&] { return d.instance_create(&call, &config, &self->handle_, &err); });
+  ch_status s =
+      shielded(err, [&] { return d.instance_create(&call, &config, &self->handle_, &err); });
   if (s != CH_OK || !self->handle_) {
-    if (s == CH_OK) snprintf(err.message, sizeof(err.message), "instance_create returned no instance");
+    if (s == CH_OK)
+      snprintf(err.message, sizeof(err.message), "instance_create returned no instance");
     self->handle_ = nullptr;
     return {nullptr, to_error(err)};
   }
@@ -114,11 +124,10 @@ Instance::ReadResult Instance::read(std::string_view stream, std::string_view wi
   ch_call call = make_call();
   call.rows = &rows;
   auto s_ = [](std::string_view v) { return ch_str{v.data(), v.size()}; };
-  ch_read_request req{sizeof(ch_read_request), s_(stream),  s_(window_start),
-                      s_(window_end),          s_(state),   s_(account)};
+  ch_read_request req{sizeof(ch_read_request), s_(stream), s_(window_start),
+                      s_(window_end),          s_(state),  s_(account)};
   ch_error err = blank_error();
-  ch_status s =
-      shielded(err, [&] { return plugin_->reporting.read(handle_, &call, &req, &err); });
+  ch_status s = shielded(err, [&] { return plugin_->reporting.read(handle_, &call, &req, &err); });
   out.rows = rows.rows();
   out.checkpoints = rows.checkpoints();
   if (s != CH_OK) out.error = to_error(err);

@@ -62,7 +62,8 @@ std::vector<std::filesystem::path> default_plugin_dirs(const std::filesystem::pa
     if (ec) canon = p.lexically_normal();
     if (std::find(dirs.begin(), dirs.end(), canon) == dirs.end()) dirs.push_back(canon);
   };
-  auto base = config_file.has_parent_path() ? config_file.parent_path() : std::filesystem::path(".");
+  auto base =
+      config_file.has_parent_path() ? config_file.parent_path() : std::filesystem::path(".");
   add(base / "plugins");
   add(CONNHOST_BUILD_PLUGIN_DIR);
   return dirs;

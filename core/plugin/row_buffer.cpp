@@ -5,20 +5,25 @@
 namespace connhost::plugin {
 namespace {
 
-std::string_view view(ch_str s) { return s.data ? std::string_view(s.data, s.size) : ""; }
+std::string_view view(ch_str s) {
+  return s.data ? std::string_view(s.data, s.size) : "";
+}
 
 // Which setter each column type takes (see ch_column_type in abi.h).
 bool accepts(int32_t type, const Value& v) {
   switch (type) {
     case CH_COL_STRING:
-    case CH_COL_DATE: return std::holds_alternative<std::string>(v);
+    case CH_COL_DATE:
+      return std::holds_alternative<std::string>(v);
     case CH_COL_INT64:
     case CH_COL_TIMESTAMP:
-    case CH_COL_MONEY: return std::holds_alternative<int64_t>(v);
+    case CH_COL_MONEY:
+      return std::holds_alternative<int64_t>(v);
     case CH_COL_BOOL:
       return std::holds_alternative<int64_t>(v) &&
              (std::get<int64_t>(v) == 0 || std::get<int64_t>(v) == 1);
-    case CH_COL_DOUBLE: return std::holds_alternative<double>(v);
+    case CH_COL_DOUBLE:
+      return std::holds_alternative<double>(v);
   }
   return false;
 }
@@ -34,8 +39,9 @@ bool valid_date(std::string_view s) {
 }  // namespace
 
 std::optional<std::string> RowBuffer::begin(std::string_view stream) {
-  if (open_) return "row_begin while a row of '" + std::string(view(open_->stream->name)) +
-                    "' is still open";
+  if (open_)
+    return "row_begin while a row of '" + std::string(view(open_->stream->name)) +
+           "' is still open";
   for (size_t i = 0; i < reporting_.stream_count; ++i) {
     const auto& s = reporting_.streams[i];
     if (view(s.name) == stream) {
@@ -71,8 +77,8 @@ std::optional<std::string> RowBuffer::end() {
   const auto& s = *open_->stream;
   for (size_t i = 0; i < s.column_count; ++i) {
     if (!set_[i] && !(s.columns[i].flags & CH_COLUMN_NULLABLE)) {
-      std::string msg = std::string(view(s.name)) + "." + std::string(view(s.columns[i].name)) +
-                        " was not set";
+      std::string msg =
+          std::string(view(s.name)) + "." + std::string(view(s.columns[i].name)) + " was not set";
       open_.reset();
       return msg;
     }

@@ -84,7 +84,8 @@ TEST_F(InstanceTest, CheckLogsThroughTheHostWithSecretsMasked) {
   auto inst = make({{"account_id", "acc-secret-account"}});
   EXPECT_FALSE(inst->check());
   std::string text = capture.text();
-  EXPECT_THAT(text, HasSubstr(R"("msg":"[example/example_main] example connector for account ****")"));
+  EXPECT_THAT(text,
+              HasSubstr(R"("msg":"[example/example_main] example connector for account ****")"));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("acc-secret-account")));
   connhost::log::clear_secrets();
   connhost::log::init(connhost::log::Level::off, connhost::log::Format::text);

@@ -42,7 +42,8 @@ TEST_F(LoaderTest, FirstPartyPluginsLoadWithTheirCapabilities) {
   const auto* google = registry.find("google");
   const auto* tiktok = registry.find("tiktok");
   ASSERT_TRUE(meta && google && tiktok);
-  EXPECT_EQ(tiktok->capabilities, CH_CAP_REPORTING | CH_CAP_LOGIN | CH_CAP_MESSAGING | CH_CAP_PROFILE);
+  EXPECT_EQ(tiktok->capabilities,
+            CH_CAP_REPORTING | CH_CAP_LOGIN | CH_CAP_MESSAGING | CH_CAP_PROFILE);
   EXPECT_EQ(google->capabilities & CH_CAP_MESSAGING, 0u) << "Google Business Messages is shut down";
   EXPECT_EQ(meta->platform(), "meta");
   EXPECT_EQ(meta->abi_version(), "1.0");
@@ -56,8 +57,7 @@ TEST_F(LoaderTest, RefusesAFileThatIsNotASharedLibrary) {
 }
 
 TEST_F(LoaderTest, RefusesALibraryWithUnresolvedSymbols) {
-  EXPECT_THAT(refuse("broken_unresolved_symbol.so"),
-              HasSubstr("connhost_no_such_function"));
+  EXPECT_THAT(refuse("broken_unresolved_symbol.so"), HasSubstr("connhost_no_such_function"));
 }
 
 TEST_F(LoaderTest, RefusesALibraryWithoutEntrySymbol) {
@@ -81,7 +81,8 @@ TEST_F(LoaderTest, RefusesStructSizesOutOfRange) {
 }
 
 TEST_F(LoaderTest, RefusesInvalidDescriptors) {
-  EXPECT_THAT(refuse("broken_missing_id.so"), HasSubstr("invalid descriptor: descriptor has no id"));
+  EXPECT_THAT(refuse("broken_missing_id.so"),
+              HasSubstr("invalid descriptor: descriptor has no id"));
   EXPECT_THAT(refuse("broken_schema_type.so"),
               HasSubstr("config schema field 'base_url': unknown type 99"));
   EXPECT_THAT(refuse("broken_schema_duplicate.so"),
@@ -119,8 +120,9 @@ TEST_F(LoaderTest, RefusalsAreLoggedWithFileAndReason) {
   auto capture = connhost::log::capture();
   capture.clear();
   registry.load_file(kBroken / "broken_abi_major.so");
-  EXPECT_THAT(capture.text(), HasSubstr("plugin refused: " + (kBroken / "broken_abi_major.so").string() +
-                                            ": ABI major mismatch"));
+  EXPECT_THAT(capture.text(),
+              HasSubstr("plugin refused: " + (kBroken / "broken_abi_major.so").string() +
+                        ": ABI major mismatch"));
 }
 
 TEST(AbiCompatibility, PluginsBuiltAgainstAnOlderMinorLoadIntoANewerHost) {

@@ -13,7 +13,8 @@ const ch_column_def kColumns[] = {
     {CH_STR("ctr"), CH_COL_DOUBLE, CH_COLUMN_NULLABLE, CH_STR("")},
     {CH_STR("active"), CH_COL_BOOL, 0, CH_STR("")},
 };
-const ch_stream_def kStreams[] = {{sizeof(ch_stream_def), CH_STR("daily"), kColumns, 4, CH_STR("")}};
+const ch_stream_def kStreams[] = {
+    {sizeof(ch_stream_def), CH_STR("daily"), kColumns, 4, CH_STR("")}};
 const ch_reporting_v1 kReporting{sizeof(ch_reporting_v1), kStreams, 1, nullptr};
 
 TEST(RowBuffer, AcceptsAWellTypedRow) {
@@ -32,7 +33,8 @@ TEST(RowBuffer, RefusesWrongTypesAndValues) {
   RowBuffer b(kReporting);
   ASSERT_FALSE(b.begin("daily"));
   EXPECT_EQ(b.set(1, 1.5).value_or(""), "daily.spend is money: wrong setter or value");
-  EXPECT_EQ(b.set(0, std::string("2026-9-1")).value_or(""), "daily.date is a date and needs YYYY-MM-DD");
+  EXPECT_EQ(b.set(0, std::string("2026-9-1")).value_or(""),
+            "daily.date is a date and needs YYYY-MM-DD");
   EXPECT_EQ(b.set(3, int64_t{2}).value_or(""), "daily.active is bool: wrong setter or value");
   EXPECT_EQ(b.set(1, std::monostate{}).value_or(""), "daily.spend is not nullable");
   EXPECT_EQ(b.set(9, int64_t{1}).value_or(""), "stream 'daily' has no column 9");

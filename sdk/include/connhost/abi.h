@@ -87,8 +87,10 @@ typedef struct ch_str {
 } ch_str;
 
 /* A ch_str over a string literal, for static descriptors. */
-#define CH_STR(literal) {(literal), sizeof(literal) - 1}
-#define CH_STR_NULL {NULL, 0}
+#define CH_STR(literal) \
+  { (literal), sizeof(literal) - 1 }
+#define CH_STR_NULL \
+  { NULL, 0 }
 
 typedef int32_t ch_status;
 #define CH_OK 0
@@ -96,13 +98,13 @@ typedef int32_t ch_status;
 
 typedef enum ch_error_category {
   CH_ERROR_NONE = 0,
-  CH_ERROR_TRANSIENT = 1,       /* network fault, 5xx, timeout: retry with backoff */
-  CH_ERROR_QUOTA = 2,           /* rate limit or quota: wait retry_after_ms, do not count as failure */
-  CH_ERROR_AUTH = 3,            /* expired, revoked or invalid credentials: refresh or ask a human */
-  CH_ERROR_CONFIG = 4,          /* settings are wrong: ask a human, do not retry */
-  CH_ERROR_DATA = 5,            /* the platform answered something unparseable or inconsistent */
-  CH_ERROR_INTERNAL = 6,        /* a bug in the plugin */
-  CH_ERROR_NOT_IMPLEMENTED = 7  /* the capability or operation is declared but not offered */
+  CH_ERROR_TRANSIENT = 1, /* network fault, 5xx, timeout: retry with backoff */
+  CH_ERROR_QUOTA = 2,     /* rate limit or quota: wait retry_after_ms, do not count as failure */
+  CH_ERROR_AUTH = 3,      /* expired, revoked or invalid credentials: refresh or ask a human */
+  CH_ERROR_CONFIG = 4,    /* settings are wrong: ask a human, do not retry */
+  CH_ERROR_DATA = 5,      /* the platform answered something unparseable or inconsistent */
+  CH_ERROR_INTERNAL = 6,  /* a bug in the plugin */
+  CH_ERROR_NOT_IMPLEMENTED = 7 /* the capability or operation is declared but not offered */
 } ch_error_category;
 
 #define CH_ERROR_MESSAGE_MAX 1024
@@ -132,9 +134,9 @@ typedef struct ch_instance ch_instance; /* plugin-owned: one configured connecti
 
 typedef enum ch_config_type {
   CH_CONFIG_STRING = 1,
-  CH_CONFIG_INT = 2,    /* 64-bit signed, decimal text */
-  CH_CONFIG_DOUBLE = 3, /* decimal text */
-  CH_CONFIG_BOOL = 4,   /* "true" / "false" */
+  CH_CONFIG_INT = 2,        /* 64-bit signed, decimal text */
+  CH_CONFIG_DOUBLE = 3,     /* decimal text */
+  CH_CONFIG_BOOL = 4,       /* "true" / "false" */
   CH_CONFIG_STRING_LIST = 5 /* items joined by '\n' when passed to the plugin */
 } ch_config_type;
 
@@ -197,8 +199,8 @@ typedef enum ch_column_type {
   CH_COL_STRING = 1,
   CH_COL_INT64 = 2,
   CH_COL_DOUBLE = 3,
-  CH_COL_BOOL = 4,      /* set with set_int64: 0 or 1 */
-  CH_COL_DATE = 5,      /* set with set_string: "YYYY-MM-DD", as the platform gives it (account-local) */
+  CH_COL_BOOL = 4, /* set with set_int64: 0 or 1 */
+  CH_COL_DATE = 5, /* set with set_string: "YYYY-MM-DD", as the platform gives it (account-local) */
   CH_COL_TIMESTAMP = 6, /* set with set_int64: milliseconds since the Unix epoch, UTC */
   CH_COL_MONEY = 7      /* set with set_int64: micros of the row's currency (1 unit = 1,000,000) */
 } ch_column_type;
@@ -319,8 +321,8 @@ typedef struct ch_login_v1 {
   uint32_t struct_size;
   ch_status (*authorize_url)(ch_instance* instance, ch_call* call,
                              const ch_authorize_request* request, ch_error* err);
-  ch_status (*exchange_code)(ch_instance* instance, ch_call* call,
-                             const ch_token_request* request, ch_error* err);
+  ch_status (*exchange_code)(ch_instance* instance, ch_call* call, const ch_token_request* request,
+                             ch_error* err);
   ch_status (*refresh)(ch_instance* instance, ch_call* call, const ch_token_request* request,
                        ch_error* err);
   ch_status (*revoke)(ch_instance* instance, ch_call* call, const ch_token_request* request,
@@ -367,8 +369,8 @@ typedef struct ch_messaging_v1 {
                          ch_error* err);
   ch_status (*verify)(ch_instance* instance, ch_call* call, const ch_webhook_request* request,
                       ch_error* err);
-  ch_status (*parse_events)(ch_instance* instance, ch_call* call,
-                            const ch_webhook_request* request, ch_error* err);
+  ch_status (*parse_events)(ch_instance* instance, ch_call* call, const ch_webhook_request* request,
+                            ch_error* err);
   ch_status (*send)(ch_instance* instance, ch_call* call, const ch_send_request* request,
                     ch_error* err);
 } ch_messaging_v1;

@@ -19,7 +19,8 @@ enum CampaignColumn : uint32_t {
 };
 
 inline constexpr ch_column_def kCampaignColumns[] = {
-    column("account_id", CH_COL_STRING, CH_COLUMN_PRIMARY_KEY, "ad account, as the platform writes it"),
+    column("account_id", CH_COL_STRING, CH_COLUMN_PRIMARY_KEY,
+           "ad account, as the platform writes it"),
     column("campaign_id", CH_COL_STRING, CH_COLUMN_PRIMARY_KEY),
     column("name", CH_COL_STRING),
     column("status", CH_COL_STRING, 0, "the platform's status value, e.g. ACTIVE, PAUSED, DELETED"),

@@ -7,8 +7,8 @@
 //     static constexpr connhost::PluginInfo info{"acme", "Acme Ads", "0.1.0", "acme"};
 //     static constexpr unsigned capabilities = connhost::kReporting;
 //     static constexpr ch_config_field config[] = {
-//         connhost::setting("base_url", CH_CONFIG_STRING, "Where the API lives", "https://api.acme.test"),
-//         connhost::secret_setting("api_key", "Acme API key")};
+//         connhost::setting("base_url", CH_CONFIG_STRING, "Where the API lives",
+//         "https://api.acme.test"), connhost::secret_setting("api_key", "Acme API key")};
 //     static constexpr ch_stream_def streams[] = {...};
 //     Acme(connhost::Call& call, const connhost::Config& config);
 //     void check(connhost::Call& call);
@@ -45,7 +45,9 @@ inline constexpr unsigned kLogin = CH_CAP_LOGIN;
 inline constexpr unsigned kMessaging = CH_CAP_MESSAGING;
 inline constexpr unsigned kProfile = CH_CAP_PROFILE;
 
-constexpr ch_str to_ch(std::string_view s) noexcept { return ch_str{s.data(), s.size()}; }
+constexpr ch_str to_ch(std::string_view s) noexcept {
+  return ch_str{s.data(), s.size()};
+}
 inline std::string_view to_sv(ch_str s) noexcept {
   return s.data ? std::string_view(s.data, s.size) : std::string_view{};
 }
@@ -181,9 +183,8 @@ struct HttpResponse {
     for (const auto& h : headers) {
       auto n = to_sv(h.name);
       if (n.size() == name.size() &&
-          std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
-            return (a | 0x20) == (b | 0x20);
-          }))
+          std::equal(n.begin(), n.end(), name.begin(),
+                     [](char a, char b) { return (a | 0x20) == (b | 0x20); }))
         return to_sv(h.value);
     }
     return std::nullopt;
@@ -276,9 +277,7 @@ class Call {
   };
   Row row(std::string_view stream) { return Row(*this, stream); }
 
-  void checkpoint(std::string_view state) {
-    check(host_->checkpoint(call_, to_ch(state), &err_));
-  }
+  void checkpoint(std::string_view state) { check(host_->checkpoint(call_, to_ch(state), &err_)); }
 
   // One structured result record (tokens, user, message, profile).
   void output(std::string_view kind,
@@ -350,29 +349,58 @@ ch_status dispatch(ch_instance* i, ch_call* c, const Req* r, ch_error* err, M me
 }
 
 // Capability detection: a class offers an operation by declaring the member function.
-template <class C> concept HasCheck = requires(C& c, Call& k) { c.check(k); };
-template <class C> concept HasRead = requires(C& c, Call& k, const ReadRequest& r) { c.read(k, r); };
-template <class C> concept HasStreams = requires { C::streams; };
-template <class C> concept HasAuthorize =
-    requires(C& c, Call& k, const ch_authorize_request& r) { c.authorize_url(k, r); };
-template <class C> concept HasExchange =
-    requires(C& c, Call& k, const ch_token_request& r) { c.exchange_code(k, r); };
-template <class C> concept HasRefresh =
-    requires(C& c, Call& k, const ch_token_request& r) { c.refresh(k, r); };
-template <class C> concept HasRevoke =
-    requires(C& c, Call& k, const ch_token_request& r) { c.revoke(k, r); };
-template <class C> concept HasUserInfo =
-    requires(C& c, Call& k, const ch_token_request& r) { c.user_info(k, r); };
-template <class C> concept HasHandshake =
-    requires(C& c, Call& k, const ch_webhook_request& r) { c.handshake(k, r); };
-template <class C> concept HasVerify =
-    requires(C& c, Call& k, const ch_webhook_request& r) { c.verify(k, r); };
-template <class C> concept HasParse =
-    requires(C& c, Call& k, const ch_webhook_request& r) { c.parse_events(k, r); };
-template <class C> concept HasSend =
-    requires(C& c, Call& k, const ch_send_request& r) { c.send(k, r); };
-template <class C> concept HasFetch =
-    requires(C& c, Call& k, const ch_profile_request& r) { c.fetch(k, r); };
+template <class C>
+concept HasCheck = requires(C& c, Call& k) {
+  c.check(k);
+};
+template <class C>
+concept HasRead = requires(C& c, Call& k, const ReadRequest& r) {
+  c.read(k, r);
+};
+template <class C>
+concept HasStreams = requires {
+  C::streams;
+};
+template <class C>
+concept HasAuthorize = requires(C& c, Call& k, const ch_authorize_request& r) {
+  c.authorize_url(k, r);
+};
+template <class C>
+concept HasExchange = requires(C& c, Call& k, const ch_token_request& r) {
+  c.exchange_code(k, r);
+};
+template <class C>
+concept HasRefresh = requires(C& c, Call& k, const ch_token_request& r) {
+  c.refresh(k, r);
+};
+template <class C>
+concept HasRevoke = requires(C& c, Call& k, const ch_token_request& r) {
+  c.revoke(k, r);
+};
+template <class C>
+concept HasUserInfo = requires(C& c, Call& k, const ch_token_request& r) {
+  c.user_info(k, r);
+};
+template <class C>
+concept HasHandshake = requires(C& c, Call& k, const ch_webhook_request& r) {
+  c.handshake(k, r);
+};
+template <class C>
+concept HasVerify = requires(C& c, Call& k, const ch_webhook_request& r) {
+  c.verify(k, r);
+};
+template <class C>
+concept HasParse = requires(C& c, Call& k, const ch_webhook_request& r) {
+  c.parse_events(k, r);
+};
+template <class C>
+concept HasSend = requires(C& c, Call& k, const ch_send_request& r) {
+  c.send(k, r);
+};
+template <class C>
+concept HasFetch = requires(C& c, Call& k, const ch_profile_request& r) {
+  c.fetch(k, r);
+};
 
 template <class C>
 struct Export {
@@ -406,12 +434,12 @@ struct Export {
       return not_implemented(err, "reporting read");
   }
 
-#define CONNHOST_DETAIL_OP(fn, Req, concept_, name)                               \
-  static ch_status fn(ch_instance* i, ch_call* c, const Req* r, ch_error* err) {  \
-    if constexpr (concept_<C>)                                                    \
-      return dispatch<C>(i, c, r, err, &C::fn, name);                             \
-    else                                                                          \
-      return dispatch<C>(i, c, r, err, nullptr, name);                            \
+#define CONNHOST_DETAIL_OP(fn, Req, concept_, name)                              \
+  static ch_status fn(ch_instance* i, ch_call* c, const Req* r, ch_error* err) { \
+    if constexpr (concept_<C>)                                                   \
+      return dispatch<C>(i, c, r, err, &C::fn, name);                            \
+    else                                                                         \
+      return dispatch<C>(i, c, r, err, nullptr, name);                           \
   }
   CONNHOST_DETAIL_OP(authorize_url, ch_authorize_request, HasAuthorize, "login authorize_url")
   CONNHOST_DETAIL_OP(exchange_code, ch_token_request, HasExchange, "login exchange_code")
@@ -441,8 +469,8 @@ struct Export {
       }
       return t;
     }();
-    static const ch_login_v1 login{sizeof(ch_login_v1), &authorize_url, &exchange_code, &refresh,
-                                   &revoke, &user_info};
+    static const ch_login_v1 login{
+        sizeof(ch_login_v1), &authorize_url, &exchange_code, &refresh, &revoke, &user_info};
     static const ch_messaging_v1 messaging{sizeof(ch_messaging_v1), &handshake, &verify,
                                            &parse_events, &send};
     static const ch_profile_v1 profile{sizeof(ch_profile_v1), &fetch};
@@ -472,8 +500,8 @@ struct Export {
 }  // namespace connhost
 
 // Exports the connector class as this library's plugin entry point.
-#define CONNHOST_CONNECTOR(Class)                                                    \
-  extern "C" CONNHOST_EXPORT const ch_plugin_descriptor* connhost_plugin_entry(      \
-      const ch_host_services* host, ch_error* err) {                                 \
-    return ::connhost::detail::Export<Class>::entry(host, err);                      \
+#define CONNHOST_CONNECTOR(Class)                                               \
+  extern "C" CONNHOST_EXPORT const ch_plugin_descriptor* connhost_plugin_entry( \
+      const ch_host_services* host, ch_error* err) {                            \
+    return ::connhost::detail::Export<Class>::entry(host, err);                 \
   }

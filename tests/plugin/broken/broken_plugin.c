@@ -15,7 +15,9 @@ static ch_status create(ch_call* call, const ch_config* config, ch_instance** ou
   *out = (ch_instance*)&token;
   return CH_OK;
 }
-static void destroy(ch_instance* instance) { (void)instance; }
+static void destroy(ch_instance* instance) {
+  (void)instance;
+}
 
 static const ch_config_field fields[] = {
 #if defined(BROKEN_SCHEMA_TYPE)
@@ -30,31 +32,30 @@ static const ch_config_field fields[] = {
 #endif
 };
 
-static ch_plugin_descriptor descriptor = {
-    sizeof(ch_plugin_descriptor),
-    CONNHOST_ABI_MAJOR,
-    CONNHOST_ABI_MINOR,
+static __attribute__((unused)) ch_plugin_descriptor descriptor = {sizeof(ch_plugin_descriptor),
+                                          CONNHOST_ABI_MAJOR,
+                                          CONNHOST_ABI_MINOR,
 #ifdef BROKEN_MISSING_ID
-    CH_STR(""),
+                                          CH_STR(""),
 #else
-    CH_STR(PLUGIN_ID),
+                                           CH_STR(PLUGIN_ID),
 #endif
-    CH_STR("Broken test plugin"),
-    CH_STR("0.0.1"),
-    CH_STR("test"),
-    fields,
-    sizeof(fields) / sizeof(fields[0]),
-    create,
-    destroy,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL};
+                                          CH_STR("Broken test plugin"),
+                                          CH_STR("0.0.1"),
+                                          CH_STR("test"),
+                                          fields,
+                                          sizeof(fields) / sizeof(fields[0]),
+                                          create,
+                                          destroy,
+                                          NULL,
+                                          NULL,
+                                          NULL,
+                                          NULL,
+                                          NULL};
 
 #ifndef BROKEN_NO_ENTRY
 CONNHOST_EXPORT const ch_plugin_descriptor* connhost_plugin_entry(const ch_host_services* host,
-                                                                   ch_error* err) {
+                                                                  ch_error* err) {
   (void)host;
 #if defined(BROKEN_ABI_MAJOR)
   descriptor.abi_major = CONNHOST_ABI_MAJOR + 1;
@@ -74,5 +75,7 @@ CONNHOST_EXPORT const ch_plugin_descriptor* connhost_plugin_entry(const ch_host_
 }
 #else
 /* Exports something, just not the entry point. */
-CONNHOST_EXPORT int connhost_plugin_entry_typo(void) { return 0; }
+CONNHOST_EXPORT int connhost_plugin_entry_typo(void) {
+  return 0;
+}
 #endif

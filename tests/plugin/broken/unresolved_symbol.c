@@ -4,7 +4,7 @@
 extern int connhost_no_such_function(void);
 
 CONNHOST_EXPORT const ch_plugin_descriptor* connhost_plugin_entry(const ch_host_services* host,
-                                                                   ch_error* err) {
+                                                                  ch_error* err) {
   (void)host, (void)err;
-  return connhost_no_such_function() ? 0 : 0;
+  return connhost_no_such_function() ? (const ch_plugin_descriptor*)0 : (const ch_plugin_descriptor*)0;
 }

@@ -1,0 +1,66 @@
+// The `connhost` command. Exit codes: cli/exit_codes.hpp, docs/operations.md.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+
+int main(int argc, char** argv) {
+  using namespace connhost::cli;
+  CLI::App app{"connhost: a connector host for ad and social platforms"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(CONNHOST_VERSION));
+  GlobalOptions g;
+  std::string config_file;
+  app.add_option("-c,--config", config_file, "configuration file (default: connhost.toml)");
+  std::vector<std::string> plugin_dirs;
+  app.add_option("--plugin-dir", plugin_dirs, "also load plugins from DIR (repeatable)");
+  app.add_option("--log-level", g.log_level, "trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--log-format", g.log_format, "text|json")->check(CLI::IsMember({"text", "json"}));
+  app.footer(
+      "Exit codes: 0 ok, 1 failure, 2 usage error, 3 invalid configuration, 4 plugin not "
+      "loaded.");
+
+  int rc = kExitOk;
+  auto finish = [&] {
+    if (!config_file.empty()) g.config_file = config_file, g.config_given = true;
+    for (const auto& d : plugin_dirs) g.plugin_dirs.emplace_back(d);
+  };
+
+  auto* plugins = app.add_subcommand("plugins", "list and describe connector plugins");
+  plugins->require_subcommand(1);
+  plugins->add_subcommand("list", "loaded plugins, and every refused file with its reason")
+      ->callback([&] { finish(), rc = plugins_list(g); });
+  std::string plugin_id;
+  auto* describe = plugins->add_subcommand("describe", "a plugin's config schema and streams");
+  describe->add_option("ID", plugin_id, "plugin id")->required();
+  describe->callback([&] { finish(), rc = plugins_describe(g, plugin_id); });
+
+  auto* config = app.add_subcommand("config", "work with configuration files");
+  config->require_subcommand(1);
+  std::string validate_file;
+  auto* validate = config->add_subcommand("validate", "check a configuration file");
+  validate->add_option("FILE", validate_file, "configuration file")->required();
+  validate->callback([&] { finish(), rc = config_validate(g, validate_file); });
+
+  auto* store = app.add_subcommand("store", "the SQL store");
+  store->require_subcommand(1);
+  store->add_subcommand("migrate", "apply pending schema migrations")->callback([&] {
+    finish(), rc = store_migrate(g);
+  });
+
+  app.add_subcommand("version", "print the version and the plugin ABI")->callback([&] {
+    std::cout << "connhost " << CONNHOST_VERSION << " (plugin ABI " << CONNHOST_ABI_MAJOR << "."
+              << CONNHOST_ABI_MINOR << ")\n";
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  return rc;
+}

@@ -1,0 +1,226 @@
+// Loading: reads the file, parses it, and hands each top-level section to its reader. [host],
+// [store] and [server] are small enough to live here; connections and pipelines have their own
+// files.
+
+#include "config/config.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <memory>
+#include <system_error>
+
+#include "config/document.hpp"
+
+namespace connhost::config {
+namespace fs = std::filesystem;
+
+namespace {
+
+using detail::Document;
+using detail::Names;
+
+const Names kTopKeys = {"host", "store", "server", "connections", "pipelines"};
+const Names kHostKeys = {"plugin_dirs", "log_level", "log_format"};
+const Names kStoreKeys = {"backend", "path", "url"};
+const Names kServerKeys = {"listen"};
+const Names kLogLevels = {"trace", "debug", "info", "warn", "error", "off"};
+const Names kLogFormats = {"text", "json"};
+const Names kBackends = {"sqlite", "postgresql"};
+
+bool valid_listen(std::string_view s) {
+  size_t colon;
+  std::string_view host;
+  if (s.starts_with('[')) {
+    size_t close = s.find("]:");
+    if (close == std::string_view::npos) return false;
+    host = s.substr(1, close - 1);
+    colon = close + 1;
+  } else {
+    colon = s.rfind(':');
+    if (colon == std::string_view::npos) return false;
+    host = s.substr(0, colon);
+    if (host.find(':') != std::string_view::npos) return false;  // IPv6 needs its brackets
+  }
+  if (host.empty() || host.find_first_of(" \t/") != std::string_view::npos) return false;
+  std::string_view port = s.substr(colon + 1);
+  int p = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  return !port.empty() && ec == std::errc{} && ptr == port.data() + port.size() && p >= 1 &&
+         p <= 65535;
+}
+
+void read_host(Document& doc, const toml::table* t, HostConfig& cfg) {
+  cfg.plugin_dirs = {doc.resolve("plugins")};
+  cfg.log_level = "info";
+  cfg.log_format = "text";
+  if (!t) return;
+  doc.check_keys(*t, "host", kHostKeys);
+  if (const toml::node* n = t->get("plugin_dirs")) {
+    if (const auto* arr = n->as_array()) {
+      cfg.plugin_dirs.clear();
+      for (size_t i = 0; i < arr->size(); ++i) {
+        const toml::node& item = *arr->get(i);
+        std::string path = "host.plugin_dirs[" + std::to_string(i) + "]";
+        auto s = doc.plain_string(item, path);
+        if (!s) continue;
+        if (s->empty())
+          doc.error(item.source(), path, "empty path");
+        else
+          cfg.plugin_dirs.push_back(doc.resolve(*s));
+      }
+    } else {
+      doc.error(n->source(), "host.plugin_dirs",
+                "expected array of strings, got " + detail::type_name(*n));
+    }
+  }
+  if (const toml::node* n = t->get("log_level"))
+    if (auto s = doc.choice(*n, "host.log_level", kLogLevels, "log level")) cfg.log_level = *s;
+  if (const toml::node* n = t->get("log_format"))
+    if (auto s = doc.choice(*n, "host.log_format", kLogFormats, "log format")) cfg.log_format = *s;
+}
+
+void read_store(Document& doc, const toml::table* t, StoreSettings& st) {
+  st.backend = "sqlite";
+  st.sqlite_path = doc.resolve("data/connhost.db");
+  if (!t) return;
+  doc.check_keys(*t, "store", kStoreKeys);
+  bool backend_ok = true;
+  if (const toml::node* n = t->get("backend")) {
+    auto s = doc.choice(*n, "store.backend", kBackends, "store backend");
+    backend_ok = s.has_value();
+    if (s) st.backend = *s;
+  }
+  if (const toml::node* n = t->get("path")) {
+    if (auto s = doc.plain_string(*n, "store.path")) {
+      if (s->empty())
+        doc.error(n->source(), "store.path", "empty path");
+      else
+        st.sqlite_path = doc.resolve(*s);
+    }
+  }
+  const toml::node* url = t->get("url");
+  if (url) {
+    // A connection string may carry a password, so it is never quoted in an error either.
+    if (const auto* s = url->as_string()) {
+      if (looks_like_secret_ref(s->get()))
+        st.url_secret = doc.reference(s->get(), *url, "store.url");
+      else if (s->get().empty())
+        doc.error(url->source(), "store.url", "empty connection string");
+      else
+        st.url = s->get();
+    } else {
+      doc.error(url->source(), "store.url", "expected string, got " + detail::type_name(*url));
+    }
+  }
+  if (!backend_ok) return;
+  if (st.backend == "postgresql" && !url)
+    doc.error(t->source(), "store.url",
+              "backend 'postgresql' needs store.url, a libpq connection string (it may be a "
+              "reference such as \"${env:CONNHOST_PG_URL}\")");
+  // Most likely a forgotten `backend = "postgresql"`: running on sqlite instead would hide it.
+  if (st.backend == "sqlite" && url)
+    doc.error(url->source(), "store.url",
+              "url is only used by backend 'postgresql', and the backend is 'sqlite' (set "
+              "store.backend = \"postgresql\", or remove the url)");
+}
+
+void read_server(Document& doc, const toml::table* t, HostConfig& cfg) {
+  cfg.listen = "127.0.0.1:8007";
+  if (!t) return;
+  doc.check_keys(*t, "server", kServerKeys);
+  if (const toml::node* n = t->get("listen")) {
+    auto s = doc.plain_string(*n, "server.listen");
+    if (!s) return;
+    if (valid_listen(*s))
+      cfg.listen = *s;
+    else
+      doc.error(n->source(), "server.listen",
+                "expected HOST:PORT or [IPV6]:PORT with a port from 1 to 65535, e.g. "
+                "\"127.0.0.1:8007\"");
+  }
+}
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+}  // namespace
+
+std::string Diagnostic::to_string() const {
+  std::string out = pos.file;
+  if (pos.line > 0) out += ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
+  if (!out.empty()) out += ": ";
+  if (!key_path.empty()) out += key_path + ": ";
+  return out + message;
+}
+
+const Setting* Connection::setting(std::string_view key) const {
+  for (const auto& s : settings)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+const Connection* HostConfig::connection(std::string_view name) const {
+  for (const auto& c : connections)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+SchemaLookup SchemaLookup::over(std::map<std::string, PluginSchema, std::less<>> plugins) {
+  std::vector<std::string> ids;
+  for (const auto& [id, schema] : plugins) ids.push_back(id);
+  auto shared = std::make_shared<const decltype(plugins)>(std::move(plugins));
+  return SchemaLookup(
+      [shared](std::string_view id) -> std::optional<PluginSchema> {
+        auto it = shared->find(id);
+        if (it == shared->end()) return std::nullopt;
+        return it->second;
+      },
+      std::move(ids));
+}
+
+LoadResult load_string(std::string_view toml, const fs::path& pretend_file,
+                       const SchemaLookup& lookup) {
+  HostConfig cfg;
+  std::error_code ec;
+  fs::path abs = fs::absolute(pretend_file, ec);
+  cfg.file = (ec ? pretend_file : abs).lexically_normal();
+  Document doc(pretend_file.string(), cfg.file.parent_path(), toml);
+
+  LoadResult out;
+  if (auto root = doc.parse()) {
+    doc.check_keys(*root, "", kTopKeys);
+    read_host(doc, doc.table_at(*root, "host"), cfg);
+    read_store(doc, doc.table_at(*root, "store"), cfg.store);
+    read_server(doc, doc.table_at(*root, "server"), cfg);
+    detail::ConnectionIndex index;
+    cfg.connections =
+        detail::read_connections(doc, doc.table_at(*root, "connections"), lookup, index);
+    cfg.pipelines = detail::read_pipelines(doc, doc.table_at(*root, "pipelines"), index);
+  }
+  out.errors = doc.take_errors();
+  if (out.errors.empty()) out.config = std::move(cfg);
+  return out;
+}
+
+LoadResult load_file(const fs::path& file, const SchemaLookup& lookup) {
+  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(file.c_str(), "rb"));
+  int err = f ? 0 : errno;
+  std::string text;
+  if (f) {
+    char buf[8192];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f.get())) > 0;) text.append(buf, n);
+    if (std::ferror(f.get())) err = errno ? errno : EIO;  // EISDIR shows up here, not at open
+  }
+  if (err) {
+    LoadResult out;
+    out.errors.push_back({{file.string(), 0, 0},
+                          "",
+                          "cannot read config file: " + std::generic_category().message(err)});
+    return out;
+  }
+  return load_string(text, file, lookup);
+}
+
+}  // namespace connhost::config

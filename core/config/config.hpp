@@ -1,0 +1,165 @@
+#pragma once
+
+// The host's configuration: one TOML file, read and validated as a whole before anything runs,
+// so that every mistake is reported at once with FILE:LINE:COL and the dotted key path.
+//
+// Relative paths are taken against the folder of the config file, not the working directory.
+//
+//   [host]
+//   plugin_dirs = ["../plugins"]     # default ["plugins"]
+//   log_level = "info"               # trace|debug|info|warn|error|off
+//   log_format = "text"              # text|json
+//
+//   [store]
+//   backend = "sqlite"               # sqlite (default) | postgresql
+//   path = "../data/connhost.db"     # sqlite file; default "data/connhost.db"
+//   url = "${env:CONNHOST_PG_URL}"   # postgresql only, and required there: a libpq connection
+//                                    # string, literal or a reference
+//   [server]
+//   listen = "127.0.0.1:8007"        # default; HOST:PORT or [IPV6]:PORT
+//
+//   [connections.tiktok_main]        # name: [a-z][a-z0-9_-]*
+//   plugin = "tiktok"                # required: the id of a loaded plugin
+//   isolation = "in_process"         # in_process (default) | process
+//   base_url = "http://127.0.0.1:8300"        # every other key is a setting of the plugin,
+//   app_secret = "${env:TIKTOK_APP_SECRET}"   # checked against the plugin's config schema
+//
+//   [pipelines.tiktok_daily]         # name: [a-z][a-z0-9_-]*
+//   connection = "tiktok_main"       # required
+//   capability = "reporting"         # required: reporting|login|messaging|profile
+//   streams = ["campaign_daily"]     # reporting only; absent or empty: every stream of the plugin
+//   schedule = "every 5m"            # optional: "every <N><s|m|h|d>" or a 5-field cron line
+//   lookback = "7d"                  # optional: "<N>d"
+//
+// Secrets: a setting the plugin flags CH_CONFIG_SECRET is only ever a reference, "${env:NAME}"
+// or "${file:PATH}"; a literal is refused. References are also allowed in other string
+// settings and in store.url. Loading checks that each reference can be resolved but keeps only
+// the reference: values are read at use with resolve_secret (config/secret.hpp).
+
+#include <connhost/abi.h>
+
+#include <concepts>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/secret.hpp"
+
+namespace connhost::config {
+
+struct SourcePos {
+  std::string file;  // as given to load_file / load_string
+  int line = 0;      // 1-based; 0: the error is about the file as a whole
+  int column = 0;    // 1-based, in code points
+};
+
+struct Diagnostic {
+  SourcePos pos;
+  std::string key_path;  // "connections.tiktok_main.app_secret"; empty for syntax errors
+  std::string message;   // never contains the value of a secret
+  // "FILE:LINE:COL: key.path: message" (the parts that are unknown are left out).
+  std::string to_string() const;
+};
+
+// One setting of a connection, in the encoding the ABI passes to the plugin (ch_config_type):
+// integers in decimal, doubles as written, booleans "true"/"false", string lists joined by '\n'.
+struct Setting {
+  std::string key;
+  std::string value;                // empty when `secret` is set
+  std::optional<SecretRef> secret;  // a reference: read the value at use with resolve_secret
+  bool is_secret = false;   // flagged CH_CONFIG_SECRET: not passed in ch_config, never logged
+  bool is_default = false;  // not written in the file: the schema's default
+  SourcePos pos;            // of the value; of the connection's table for a default
+};
+
+struct Connection {
+  std::string name;
+  std::string plugin;
+  std::string isolation;  // "in_process" | "process"
+  // Schema order when the plugin is known, else key order.
+  std::vector<Setting> settings;
+  SourcePos pos;
+
+  const Setting* setting(std::string_view key) const;
+};
+
+struct Pipeline {
+  std::string name;
+  std::string connection;
+  std::string capability;            // "reporting" | "login" | "messaging" | "profile"
+  std::vector<std::string> streams;  // empty: every stream the plugin declares
+  std::string schedule;              // empty: run on demand only; see config/schedule.hpp
+  std::string lookback;              // empty or "<N>d"
+  SourcePos pos;
+};
+
+struct StoreSettings {
+  std::string backend;  // "sqlite" | "postgresql"
+  std::filesystem::path sqlite_path;
+  std::string url;                      // literal libpq connection string, or empty
+  std::optional<SecretRef> url_secret;  // the url as a reference
+};
+
+struct HostConfig {
+  std::filesystem::path file;                      // absolute
+  std::vector<std::filesystem::path> plugin_dirs;  // absolute
+  std::string log_level;                           // trace|debug|info|warn|error|off
+  std::string log_format;                          // text|json
+  StoreSettings store;
+  std::string listen;
+  std::vector<Connection> connections;  // in file order
+  std::vector<Pipeline> pipelines;      // in file order
+
+  const Connection* connection(std::string_view name) const;
+};
+
+// What the validator needs to know of a loaded plugin. The span points into the plugin's
+// descriptor, so the library must stay loaded while this is used.
+struct PluginSchema {
+  std::span<const ch_config_field> fields;
+  uint32_t capabilities = 0;  // CH_CAP_*
+  std::vector<std::string> streams;
+};
+
+// How the validator finds plugins; the registry lives elsewhere. Converts from any callable
+// `std::optional<PluginSchema>(std::string_view id)`. Empty (`{}`): the plugins are not loaded
+// yet, see load_file.
+struct SchemaLookup {
+  std::function<std::optional<PluginSchema>(std::string_view plugin_id)> find;
+  // The ids of the loaded plugins, listed in the error about an unknown plugin id (a function
+  // alone cannot say what it would have found).
+  std::vector<std::string> plugin_ids;
+
+  SchemaLookup() = default;
+  template <std::invocable<std::string_view> F>
+  SchemaLookup(F f, std::vector<std::string> ids = {})  // NOLINT: implicit, from a lambda
+      : find(std::move(f)), plugin_ids(std::move(ids)) {}
+
+  // A lookup over a fixed set of plugins, ids included.
+  static SchemaLookup over(std::map<std::string, PluginSchema, std::less<>> plugins);
+
+  explicit operator bool() const { return static_cast<bool>(find); }
+};
+
+struct LoadResult {
+  std::optional<HostConfig> config;  // set only when there is no error
+  std::vector<Diagnostic> errors;    // every error found, in file order
+  bool ok() const { return config.has_value() && errors.empty(); }
+};
+
+// `lookup` empty: the plugins are not loaded yet (the host reads [host] plugin_dirs first), so
+// connection settings are not checked against schemas, plugin ids are not checked, and pipelines
+// are not checked against what the plugins declare. Everything else is.
+LoadResult load_file(const std::filesystem::path& file, const SchemaLookup& lookup);
+// As load_file, for text that did not come from disk; `pretend_file` names it in diagnostics and
+// its folder anchors relative paths.
+LoadResult load_string(std::string_view toml, const std::filesystem::path& pretend_file,
+                       const SchemaLookup& lookup);
+
+}  // namespace connhost::config

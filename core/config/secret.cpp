@@ -1,0 +1,142 @@
+#include "config/secret.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <system_error>
+
+#include "log/secret_mask.hpp"
+
+namespace connhost::config {
+namespace {
+
+constexpr std::string_view kOpen = "${";
+constexpr std::string_view kEnv = "env:";
+constexpr std::string_view kFile = "file:";
+
+bool is_env_name(std::string_view name) {
+  if (name.empty()) return false;
+  auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (!alpha(name.front())) return false;
+  for (char c : name)
+    if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
+  return true;
+}
+
+// The body of "${...}" when the whole value is one such form.
+std::optional<std::string_view> body_of(std::string_view value) {
+  if (!value.starts_with(kOpen) || !value.ends_with('}') || value.size() < 3) return std::nullopt;
+  std::string_view body = value.substr(2, value.size() - 3);
+  // A second "${" or a '}' inside means several references or text around one: not supported.
+  if (body.find(kOpen) != std::string_view::npos || body.find('}') != std::string_view::npos)
+    return std::nullopt;
+  return body;
+}
+
+std::string errno_text(int err) {
+  return std::generic_category().message(err);
+}
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+}  // namespace
+
+std::string SecretRef::to_string() const {
+  return std::string(kOpen) + (kind == Kind::env ? "env:" : "file:") + target + "}";
+}
+
+bool looks_like_secret_ref(std::string_view value) {
+  return value.find(kOpen) != std::string_view::npos;
+}
+
+std::optional<SecretRef> parse_secret_ref(std::string_view value,
+                                          const std::filesystem::path& base_dir) {
+  auto body = body_of(value);
+  if (!body) return std::nullopt;
+  if (body->starts_with(kEnv)) {
+    std::string_view name = body->substr(kEnv.size());
+    if (!is_env_name(name)) return std::nullopt;
+    return SecretRef{SecretRef::Kind::env, std::string(name)};
+  }
+  if (body->starts_with(kFile)) {
+    std::string_view path = body->substr(kFile.size());
+    if (path.empty()) return std::nullopt;
+    std::filesystem::path p(path);
+    if (p.is_relative() && !base_dir.empty()) p = base_dir / p;
+    return SecretRef{SecretRef::Kind::file, p.lexically_normal().string()};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> secret_ref_error(std::string_view value) {
+  if (!looks_like_secret_ref(value) || parse_secret_ref(value)) return std::nullopt;
+  const std::string expected = "; expected \"${env:NAME}\" or \"${file:PATH}\" as the whole value";
+  auto body = body_of(value);
+  if (!body) return "malformed reference" + expected;
+  if (body->starts_with(kEnv))
+    return body->size() == kEnv.size()
+               ? "malformed reference: empty variable name" + expected
+               : "malformed reference: variable names are letters, digits and '_', not starting "
+                 "with a digit";
+  if (body->starts_with(kFile)) return "malformed reference: empty file path" + expected;
+  return "malformed reference: unknown source (only 'env' and 'file' are supported)" + expected;
+}
+
+std::optional<std::string> check_secret(const SecretRef& ref) {
+  if (ref.kind == SecretRef::Kind::env) {
+    const char* v = std::getenv(ref.target.c_str());
+    if (!v) return "environment variable " + ref.target + " is not set";
+    if (!*v) return "environment variable " + ref.target + " is empty";
+    return std::nullopt;
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(ref.target, ec))
+    return "secret file " + ref.target + " is a directory";
+  File f(std::fopen(ref.target.c_str(), "rb"));
+  if (!f) return "cannot read secret file " + ref.target + ": " + errno_text(errno);
+  return std::nullopt;
+}
+
+SecretValue resolve_secret(const SecretRef& ref) {
+  SecretValue out;
+  if (auto err = check_secret(ref)) {
+    out.error = std::move(*err);
+    return out;
+  }
+  std::string value;
+  if (ref.kind == SecretRef::Kind::env) {
+    value = std::getenv(ref.target.c_str());
+  } else {
+    File f(std::fopen(ref.target.c_str(), "rb"));
+    if (!f) {
+      out.error = "cannot read secret file " + ref.target + ": " + errno_text(errno);
+      return out;
+    }
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f.get())) > 0;) value.append(buf, n);
+    if (std::ferror(f.get())) {
+      int err = errno;
+      log::register_secret(value);  // a partial read may still be most of the secret
+      out.error = "cannot read secret file " + ref.target + ": " + errno_text(err);
+      return out;
+    }
+    // Editors add a final newline; it is never part of a token.
+    if (value.ends_with("\r\n"))
+      value.resize(value.size() - 2);
+    else if (value.ends_with('\n'))
+      value.pop_back();
+    if (value.empty()) {
+      out.error = "secret file " + ref.target + " is empty";
+      return out;
+    }
+  }
+  log::register_secret(value);
+  out.value = std::move(value);
+  return out;
+}
+
+}  // namespace connhost::config
