@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "http/client.hpp"
+#include "http/rate_limiter.hpp"
 #include "plugin/row_buffer.hpp"
 
 namespace connhost::plugin {
@@ -32,11 +34,16 @@ struct ch_call {
   std::string connection;
   // Resolves a secret setting of the connection; nothing when it is unset.
   std::function<std::optional<std::string>(std::string_view key)> secret;
-  std::function<int64_t()> clock;               // empty: the system clock
-  connhost::plugin::RowBuffer* rows = nullptr;  // null outside reporting reads
+  std::function<int64_t()> clock;                  // empty: the system clock
+  connhost::plugin::RowBuffer* rows = nullptr;     // null outside reporting reads
+  connhost::http::Client* http = nullptr;          // null: HTTP is not available to this call
+  connhost::http::RateLimiter* limiter = nullptr;  // the connection's request rate, if limited
   std::vector<connhost::plugin::OutputRecord> outputs;
 
   // Storage behind ch_str values handed to the plugin during this call.
   std::deque<std::string> kept;
   std::optional<connhost::plugin::OutputRecord> open_output;
+  // The last HTTP answer and the header views handed to the plugin (valid until the next request).
+  connhost::http::Response last_response;
+  std::vector<ch_header> last_headers;
 };

@@ -52,10 +52,46 @@ int64_t svc_now_ms(ch_call* call) {
       .count();
 }
 
-ch_status svc_http(ch_call*, const ch_http_request*, ch_http_response*, ch_error* err) {
-  // The HTTP client arrives with the reporting work (core/http); until then plugins get a clear
-  // answer rather than a crash.
-  return fail(err, CH_ERROR_NOT_IMPLEMENTED, "the host's HTTP client is not available yet");
+ch_status svc_http(ch_call* call, const ch_http_request* req, ch_http_response* resp,
+                   ch_error* err) {
+  if (!call || !req || !resp) return fail(err, CH_ERROR_INTERNAL, "http_request: missing argument");
+  if (!call->http) return fail(err, CH_ERROR_INTERNAL, "HTTP is not available to this call");
+  http::Request r;
+  r.method = std::string(view(req->method));
+  r.url = std::string(view(req->url));
+  for (size_t i = 0; i < req->header_count; ++i)
+    r.headers.emplace_back(std::string(view(req->headers[i].name)),
+                           std::string(view(req->headers[i].value)));
+  r.body = std::string(view(req->body));
+  if (CH_HAS_FIELD(req, ch_http_request, timeout_ms) && req->timeout_ms > 0)
+    r.timeout = std::chrono::milliseconds(req->timeout_ms);
+  if (call->limiter) {
+    auto waited = call->limiter->acquire();
+    if (waited > std::chrono::milliseconds(100))
+      log::debug("[{}] rate limit: waited {} ms", call->connection,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(waited).count());
+  }
+  auto start = std::chrono::steady_clock::now();
+  try {
+    call->last_response = call->http->send(r);
+  } catch (const http::TransportError& e) {
+    return fail(err, CH_ERROR_TRANSIENT, e.what());
+  } catch (const std::invalid_argument& e) {
+    return fail(err, CH_ERROR_CONFIG, e.what());
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start);
+  // The URL may carry a token in its query (Graph does); the mask removes what it knows.
+  log::debug("[{}] {} {} -> {} ({} ms, {} bytes)", call->connection, r.method, r.url,
+             call->last_response.status, ms.count(), call->last_response.body.size());
+  call->last_headers.clear();
+  for (const auto& [k, v] : call->last_response.headers)
+    call->last_headers.push_back({{k.data(), k.size()}, {v.data(), v.size()}});
+  resp->status = call->last_response.status;
+  resp->headers = call->last_headers.data();
+  resp->header_count = call->last_headers.size();
+  resp->body = {call->last_response.body.data(), call->last_response.body.size()};
+  return CH_OK;
 }
 
 ch_status svc_secret(ch_call* call, ch_str key, ch_str* value, ch_error* err) {

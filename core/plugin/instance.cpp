@@ -74,6 +74,8 @@ ch_call Instance::make_call() const {
   call.plugin = plugin_.get();
   call.connection = settings_.connection;
   call.secret = settings_.secret;
+  call.http = settings_.http.get();
+  call.limiter = settings_.limiter.get();
   return call;
 }
 

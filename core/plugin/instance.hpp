@@ -34,6 +34,8 @@ class Instance {
     std::string connection;
     std::vector<std::pair<std::string, std::string>> values;  // non-secret, canonical text
     SecretFn secret;
+    std::shared_ptr<http::Client> http;          // shared by the host's connections
+    std::shared_ptr<http::RateLimiter> limiter;  // this connection's request rate; may be null
   };
 
   static std::pair<std::unique_ptr<Instance>, std::optional<PluginError>> create(

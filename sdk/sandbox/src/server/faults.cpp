@@ -70,6 +70,8 @@ FaultRule parse_rule(const json::value& v, size_t index) {
       r.drip_chunk = static_cast<size_t>(std::max<int64_t>(1, need_int()));
     } else if (k == "drip_interval_ms") {
       r.drip_interval = std::chrono::milliseconds(need_int());
+    } else if (k == "matched") {
+      // Written by to_json for people to read; a rule read back starts counting afresh.
     } else {
       throw std::invalid_argument(where + ": unknown field '" + k + "'");
     }

@@ -212,13 +212,13 @@ uint16_t HttpServer::start(const ServerOptions& o) {
 void HttpServer::stop() {
   auto& i = *impl_;
   if (i.threads.empty()) return;
-  asio::post(i.io, [&i] {
-    boost::system::error_code ec;
-    if (i.acceptor) i.acceptor->close(ec);
-  });
   i.io.stop();
   for (auto& t : i.threads) t.join();
   i.threads.clear();
+  // The workers are gone, so the acceptor can be closed from here: the port stops accepting at
+  // once instead of queueing connections nobody will serve.
+  boost::system::error_code ec;
+  if (i.acceptor) i.acceptor->close(ec);
 }
 
 uint16_t HttpServer::port() const {
