@@ -33,7 +33,7 @@ class GoogleConnector {
       connhost::setting("rate_limit_qps", CH_CONFIG_DOUBLE, "Requests per second", "5"),
   };
 
-  static constexpr const ch_stream_def (&streams)[2] = connhost::ad_reporting::kStreams;
+  static constexpr const ch_stream_def (&streams)[3] = connhost::ad_reporting::kStreams;
 
   GoogleConnector(connhost::Call&, const connhost::Config&) {}
 };

@@ -31,7 +31,7 @@ class MetaConnector {
       connhost::setting("rate_limit_qps", CH_CONFIG_DOUBLE, "Requests per second", "5"),
   };
 
-  static constexpr const ch_stream_def (&streams)[2] = connhost::ad_reporting::kStreams;
+  static constexpr const ch_stream_def (&streams)[3] = connhost::ad_reporting::kStreams;
 
   MetaConnector(connhost::Call&, const connhost::Config&) {}
 };

@@ -32,7 +32,7 @@ class TikTokConnector {
                         "Requests per second for this connection (Basic tier: 10)", "10"),
   };
 
-  static constexpr const ch_stream_def (&streams)[2] = connhost::ad_reporting::kStreams;
+  static constexpr const ch_stream_def (&streams)[3] = connhost::ad_reporting::kStreams;
 
   TikTokConnector(connhost::Call&, const connhost::Config&) {}
 };

@@ -5,6 +5,7 @@
 
 #include <connhost/abi.h>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -34,10 +35,11 @@ struct ch_call {
   std::string connection;
   // Resolves a secret setting of the connection; nothing when it is unset.
   std::function<std::optional<std::string>(std::string_view key)> secret;
-  std::function<int64_t()> clock;                  // empty: the system clock
-  connhost::plugin::RowBuffer* rows = nullptr;     // null outside reporting reads
-  connhost::http::Client* http = nullptr;          // null: HTTP is not available to this call
-  connhost::http::RateLimiter* limiter = nullptr;  // the connection's request rate, if limited
+  std::function<int64_t()> clock;                   // empty: the system clock
+  connhost::plugin::RowBuffer* rows = nullptr;      // null outside reporting reads
+  connhost::http::Client* http = nullptr;           // null: HTTP is not available to this call
+  connhost::http::RateLimiter* limiter = nullptr;   // the connection's request rate, if limited
+  std::atomic<int64_t>* request_counter = nullptr;  // counts HTTP requests, for run statistics
   std::vector<connhost::plugin::OutputRecord> outputs;
 
   // Storage behind ch_str values handed to the plugin during this call.

@@ -72,6 +72,7 @@ ch_status svc_http(ch_call* call, const ch_http_request* req, ch_http_response* 
                  std::chrono::duration_cast<std::chrono::milliseconds>(waited).count());
   }
   auto start = std::chrono::steady_clock::now();
+  if (call->request_counter) ++*call->request_counter;
   try {
     call->last_response = call->http->send(r);
   } catch (const http::TransportError& e) {
@@ -134,7 +135,8 @@ ch_status svc_row_end(ch_call* c, ch_error* err) {
 }
 ch_status svc_checkpoint(ch_call* c, ch_str state, ch_error* err) {
   if (!c || !c->rows) return no_rows(err);
-  c->rows->checkpoint(view(state));
+  if (auto problem = c->rows->checkpoint(view(state)))
+    return fail(err, CH_ERROR_INTERNAL, *problem);
   return CH_OK;
 }
 

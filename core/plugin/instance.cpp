@@ -76,6 +76,7 @@ ch_call Instance::make_call() const {
   call.secret = settings_.secret;
   call.http = settings_.http.get();
   call.limiter = settings_.limiter.get();
+  call.request_counter = settings_.requests.get();
   return call;
 }
 
@@ -116,13 +117,13 @@ std::optional<PluginError> Instance::check() {
 
 Instance::ReadResult Instance::read(std::string_view stream, std::string_view window_start,
                                     std::string_view window_end, std::string_view state,
-                                    std::string_view account) {
+                                    std::string_view account, RowBuffer::Sink sink) {
   ReadResult out;
   if (!(plugin_->capabilities & CH_CAP_REPORTING)) {
     out.error = PluginError{CH_ERROR_NOT_IMPLEMENTED, {}, "the plugin offers no reporting"};
     return out;
   }
-  RowBuffer rows(plugin_->reporting);
+  RowBuffer rows(plugin_->reporting, std::move(sink));
   ch_call call = make_call();
   call.rows = &rows;
   auto s_ = [](std::string_view v) { return ch_str{v.data(), v.size()}; };

@@ -34,8 +34,9 @@ class Instance {
     std::string connection;
     std::vector<std::pair<std::string, std::string>> values;  // non-secret, canonical text
     SecretFn secret;
-    std::shared_ptr<http::Client> http;          // shared by the host's connections
-    std::shared_ptr<http::RateLimiter> limiter;  // this connection's request rate; may be null
+    std::shared_ptr<http::Client> http;              // shared by the host's connections
+    std::shared_ptr<http::RateLimiter> limiter;      // this connection's request rate; may be null
+    std::shared_ptr<std::atomic<int64_t>> requests;  // counts HTTP requests; may be null
   };
 
   static std::pair<std::unique_ptr<Instance>, std::optional<PluginError>> create(
@@ -51,9 +52,12 @@ class Instance {
     std::vector<RowBuffer::Checkpoint> checkpoints;
     std::optional<PluginError> error;
   };
+  // Without a sink the rows and checkpoints come back in the result; with one, each checkpoint
+  // hands its rows to the sink as the read goes and the result holds only what followed the last
+  // checkpoint (rows a failed read never checkpointed, which the caller discards).
   ReadResult read(std::string_view stream, std::string_view window_start,
                   std::string_view window_end, std::string_view state,
-                  std::string_view account = {});
+                  std::string_view account = {}, RowBuffer::Sink sink = {});
 
   const LoadedPlugin& plugin() const { return *plugin_; }
 

@@ -88,8 +88,20 @@ std::optional<std::string> RowBuffer::end() {
   return std::nullopt;
 }
 
-void RowBuffer::checkpoint(std::string_view state) {
-  checkpoints_.push_back({rows_.size(), std::string(state)});
+std::optional<std::string> RowBuffer::checkpoint(std::string_view state) {
+  if (open_) return "checkpoint while a row is open";
+  if (!sink_) {
+    checkpoints_.push_back({rows_.size(), std::string(state)});
+    return std::nullopt;
+  }
+  try {
+    sink_(rows_, state);
+  } catch (const std::exception& e) {
+    return std::string("the host could not commit the checkpoint: ") + e.what();
+  }
+  rows_.clear();
+  checkpoints_.push_back({0, std::string(state)});
+  return std::nullopt;
 }
 
 }  // namespace connhost::plugin

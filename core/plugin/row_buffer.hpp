@@ -3,6 +3,7 @@
 #include <connhost/abi.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,13 +24,20 @@ struct Row {
 // checkpoint covers every row appended before it: the pipeline commits both together.
 class RowBuffer {
  public:
-  explicit RowBuffer(const ch_reporting_v1& reporting) : reporting_(reporting) {}
+  // Receives the rows appended since the previous checkpoint together with the new state; it
+  // commits both at once (or throws, which fails the plugin's checkpoint call). With a sink the
+  // buffer keeps no rows past a checkpoint, so memory stays bounded by one chunk of the read.
+  using Sink = std::function<void(std::vector<Row>& rows, std::string_view state)>;
+
+  explicit RowBuffer(const ch_reporting_v1& reporting, Sink sink = {})
+      : reporting_(reporting), sink_(std::move(sink)) {}
 
   // Each returns an error message, or nothing on success.
   std::optional<std::string> begin(std::string_view stream);
   std::optional<std::string> set(uint32_t column, Value v);
   std::optional<std::string> end();
-  void checkpoint(std::string_view state);
+  // Returns an error message when the sink failed.
+  std::optional<std::string> checkpoint(std::string_view state);
 
   struct Checkpoint {
     size_t rows_before;
@@ -40,6 +48,7 @@ class RowBuffer {
 
  private:
   const ch_reporting_v1& reporting_;
+  Sink sink_;
   std::optional<Row> open_;
   std::vector<bool> set_;
   std::vector<Row> rows_;

@@ -54,7 +54,10 @@ TEST_F(StoreSqliteTest, MigratesFromZeroToLatest) {
   EXPECT_EQ(report.to_version, latest_version());
   EXPECT_EQ(report.applied, all_versions());
   EXPECT_EQ(store.schema_version(), latest_version());
-  EXPECT_THAT(store.tables(), ElementsAre("connections", "runs", "schema_version", "stream_state"));
+  EXPECT_THAT(store.tables(),
+              ElementsAre("ad_accounts", "ad_campaigns", "campaign_categories", "campaign_daily",
+                          "category_overrides", "connections", "fx_rates", "schema_version",
+                          "stream_state", "sync_runs"));
 
   int rows = 0;
   store.session() << "SELECT COUNT(*) FROM schema_version", soci::into(rows);

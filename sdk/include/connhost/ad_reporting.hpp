@@ -1,6 +1,18 @@
-// The standard ad-reporting streams. Connectors that offer campaign reporting declare these two
+// The standard ad-reporting streams. Connectors that offer campaign reporting declare these three
 // streams with exactly these columns, so the host can fold every platform into one unified view.
 // A connector may declare further streams of its own next to them.
+//
+// How the host reads them:
+// - `accounts` first, with an empty ReadRequest::account: every account the connection can read
+//   (from the token where the platform can list them, else from the connection's settings).
+// - then `campaigns` and `campaign_daily` once per account (ReadRequest::account set), possibly
+//   in parallel, over the window the pipeline chose (a backfill, or the platform's settling
+//   window re-read on every run so restated days are picked up).
+// - State: `campaign_daily` checkpoints after each chunk of days it completed, with a state of
+//   the form "<window_start>..<window_end>@<last_completed_day>". A read whose window differs
+//   from the state's ignores the state and starts at the window's beginning; a read of the same
+//   window resumes after the last completed day (an interrupted backfill). `accounts` and
+//   `campaigns` are read whole and checkpoint an empty state at the end.
 #pragma once
 
 #include <connhost/connector.hpp>
@@ -8,6 +20,23 @@
 namespace connhost::ad_reporting {
 
 // Column indexes, in declaration order: for Call::Row setters.
+enum AccountColumn : uint32_t {
+  kAccountId,
+  kAccountName,
+  kAccountCurrency,
+  kAccountTimeZone,
+  kAccountStatus,
+};
+
+inline constexpr ch_column_def kAccountColumns[] = {
+    column("account_id", CH_COL_STRING, CH_COLUMN_PRIMARY_KEY,
+           "as the platform writes it, without prefixes such as act_"),
+    column("name", CH_COL_STRING),
+    column("currency", CH_COL_STRING, 0, "ISO 4217 code of the account's money"),
+    column("time_zone", CH_COL_STRING, 0, "IANA name; the account's days are in this zone"),
+    column("status", CH_COL_STRING, CH_COLUMN_NULLABLE, "the platform's account status"),
+};
+
 enum CampaignColumn : uint32_t {
   kCampaignAccountId,
   kCampaignId,
@@ -58,6 +87,7 @@ inline constexpr ch_column_def kDailyColumns[] = {
 };
 
 inline constexpr ch_stream_def kStreams[] = {
+    stream("accounts", kAccountColumns, "ad accounts with currency and time zone"),
     stream("campaigns", kCampaignColumns, "campaigns with their status and objective"),
     stream("campaign_daily", kDailyColumns, "performance per campaign and account-local day"),
 };

@@ -40,13 +40,23 @@ TEST(Faults, RejectsBadRulesNamingTheField) {
 TEST(Faults, SkipTimesAndEvery) {
   Faults f;
   f.add(Faults::parse(
-      R"({"platform":"meta","endpoint":"insights","kind":"server_error","skip":1,"times":2,"every":2})"));
+      R"({"platform":"meta","endpoint":"act/insights","kind":"server_error","skip":1,"times":2,"every":2})"));
   std::vector<bool> fired;
   for (int i = 0; i < 8; ++i) fired.push_back(f.decide("meta", "act/insights").has_value());
   // Skip one, then every second request, twice.
   EXPECT_EQ(fired, (std::vector<bool>{false, true, false, true, false, false, false, false}));
   EXPECT_FALSE(f.decide("tiktok", "act/insights")) << "another platform";
   EXPECT_FALSE(f.decide("meta", "act/campaigns")) << "another endpoint";
+}
+
+TEST(Faults, EndpointsMatchExactlyOrByPattern) {
+  Faults f;
+  f.add(Faults::parse(R"({"endpoint":"ads/search","kind":"server_error"})"));
+  f.add(Faults::parse(R"({"endpoint":"act/*","kind":"latency"})"));
+  EXPECT_TRUE(f.decide("google", "ads/search"));
+  EXPECT_FALSE(f.decide("google", "ads/searchStream")) << "a name must not match its prefix";
+  EXPECT_EQ(f.decide("meta", "act/insights:async")->kind, FaultKind::latency);
+  EXPECT_FALSE(f.decide("meta", "me/adaccounts"));
 }
 
 TEST(Faults, RateLimitAnswersEveryRequestBeyondTheRate) {

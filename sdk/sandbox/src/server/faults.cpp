@@ -80,6 +80,18 @@ FaultRule parse_rule(const json::value& v, size_t index) {
   return r;
 }
 
+// An exact endpoint name, or a pattern with '*' standing for any run of characters: "ads/search"
+// must not also hit "ads/searchStream", while "act/*" covers every ad-account endpoint.
+bool endpoint_matches(std::string_view pattern, std::string_view name) {
+  size_t star = pattern.find('*');
+  if (star == std::string_view::npos) return pattern == name;
+  std::string_view head = pattern.substr(0, star), rest = pattern.substr(star + 1);
+  if (name.substr(0, head.size()) != head) return false;
+  for (size_t i = head.size(); i <= name.size(); ++i)
+    if (endpoint_matches(rest, name.substr(i))) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string_view fault_kind_name(FaultKind k) {
@@ -163,7 +175,7 @@ std::optional<FaultRule> Faults::decide(std::string_view platform, std::string_v
   for (size_t i = 0; i < rules_.size(); ++i) {
     auto& r = rules_[i];
     if (!r.platform.empty() && r.platform != platform) continue;
-    if (!r.endpoint.empty() && endpoint.find(r.endpoint) == std::string_view::npos) continue;
+    if (!r.endpoint.empty() && !endpoint_matches(r.endpoint, endpoint)) continue;
     int64_t n = r.matched++;
     if (r.kind == FaultKind::rate_limit && r.rate_per_second > 0) {
       auto& w = windows_[i];

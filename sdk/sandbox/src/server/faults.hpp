@@ -32,7 +32,7 @@ std::optional<FaultKind> parse_fault_kind(std::string_view s);
 
 struct FaultRule {
   std::string platform;  // "tiktok", "meta", "google", or "" for any
-  std::string endpoint;  // an endpoint name (see docs/sandbox.md) or a substring of it; "" any
+  std::string endpoint;  // an endpoint name (docs/sandbox/*.md), or a pattern with *; "" any
   FaultKind kind = FaultKind::server_error;
   // When it fires. With `rate_per_second` (rate_limit only): every request beyond that rate, per
   // platform and endpoint, over a one-second sliding window. Otherwise: after `skip` matching

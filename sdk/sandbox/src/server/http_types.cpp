@@ -2,7 +2,6 @@
 
 #include <boost/url/encode.hpp>
 #include <boost/url/params_view.hpp>
-#include <boost/url/pct_string_view.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <cctype>
@@ -52,11 +51,30 @@ Response Response::text(int status, std::string body, std::string content_type) 
 }
 
 std::string url_decode(std::string_view s, bool plus_is_space) {
-  auto pct = boost::urls::make_pct_string_view(s);
-  if (!pct) throw std::invalid_argument("invalid percent-encoding");
-  boost::urls::encoding_opts opt;
-  opt.space_as_plus = plus_is_space;
-  return pct->decode(opt);
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  // Hand-decoded rather than through Boost.URL's pct_string_view, which also refuses raw
+  // characters that real platform front ends let through.
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size()) throw std::invalid_argument("invalid percent-encoding");
+      int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+      if (hi < 0 || lo < 0) throw std::invalid_argument("invalid percent-encoding");
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else if (s[i] == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
 }
 
 std::string url_encode(std::string_view s) {
@@ -69,8 +87,28 @@ Fields parse_query(std::string_view q) {
   Fields out;
   try {
     for (auto p : boost::urls::params_view(q, opt)) out.emplace_back(p.key, p.value);
+    return out;
   } catch (const std::exception&) {
-    throw std::invalid_argument("invalid query string");
+    out.clear();
+  }
+  // Platforms accept characters RFC 3986 wants escaped (raw brackets and quotes of JSON-in-query
+  // from hand-written clients); only a broken percent-escape is an error, as it is there.
+  size_t start = 0;
+  while (start <= q.size()) {
+    size_t amp = q.find('&', start);
+    std::string_view part = q.substr(start, amp == std::string_view::npos ? amp : amp - start);
+    if (!part.empty()) {
+      size_t eq = part.find('=');
+      std::string_view k = part.substr(0, eq);
+      std::string_view v = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
+      try {
+        out.emplace_back(url_decode(k, true), url_decode(v, true));
+      } catch (const std::exception&) {
+        throw std::invalid_argument("invalid query string");
+      }
+    }
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
   }
   return out;
 }

@@ -224,6 +224,8 @@ World::World(WorldOptions o) : options_(std::move(o)) {
         double budget_usd = 20 + 480 * unit(mix(ch, 15));
         camp.daily_budget_micros = round_to_currency(budget_usd * cur.per_usd, cur.decimals);
         camp.salt = ch;
+        camp.currency_decimals = cur.decimals;
+        camp.per_usd = cur.per_usd;
         campaigns.push_back(std::move(camp));
       }
       accounts.push_back(std::move(acc));
@@ -270,7 +272,6 @@ DayMetrics World::metrics(Platform p, const Campaign& c, int64_t day) const {
   int64_t created_day = c.created_unix / 86400, stop_day = c.modified_unix / 86400;
   if (day < first_day() || day > today_ || day < created_day) return m;
   if (c.state != CampaignState::active && day > stop_day) return m;
-  const Account* acc = account(p, c.account_id);
   uint64_t h = mix(c.salt, static_cast<uint64_t>(day));
   // Weekly rhythm and noise around the budget; some days the campaign under-delivers.
   double weekday = 0.85 + 0.3 * std::sin(static_cast<double>(day % 7));
@@ -278,10 +279,8 @@ DayMetrics World::metrics(Platform p, const Campaign& c, int64_t day) const {
   if (unit(mix(h, 1)) < 0.04) return m;  // a dark day: no delivery at all
   double budget = static_cast<double>(c.daily_budget_micros) / 1e6;
   double spend_units = budget * pace;
-  m.spend_micros = round_to_currency(spend_units, acc->currency_decimals);
-  double per_usd = 1.0;
-  for (const auto& cur : kCurrencies)
-    if (acc->currency == cur.code) per_usd = cur.per_usd;
+  m.spend_micros = round_to_currency(spend_units, c.currency_decimals);
+  const double per_usd = c.per_usd;
   double cpm_usd = 4 + 14 * unit(mix(h, 2));
   m.impressions = static_cast<int64_t>(spend_units / per_usd / cpm_usd * 1000.0);
   double ctr = 0.004 + 0.03 * unit(mix(h, 3));
@@ -304,7 +303,7 @@ DayMetrics World::metrics(Platform p, const Campaign& c, int64_t day) const {
   }
   m.purchases = purchases;
   m.purchase_value_micros =
-      round_to_currency(static_cast<double>(purchases) * aov_usd * per_usd, acc->currency_decimals);
+      round_to_currency(static_cast<double>(purchases) * aov_usd * per_usd, c.currency_decimals);
   return m;
 }
 

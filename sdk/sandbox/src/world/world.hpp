@@ -41,6 +41,9 @@ struct Campaign {
   int64_t modified_unix;  // for paused/deleted: when it stopped delivering
   int64_t daily_budget_micros;
   uint64_t salt;  // per-campaign randomness
+  // The account's money, kept here because metrics() runs for every cell of every report page.
+  int currency_decimals = 2;
+  double per_usd = 1.0;
 };
 
 struct DayMetrics {

@@ -1,0 +1,295 @@
+#include "pipeline/runner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "config/schedule.hpp"
+#include "config/secret.hpp"
+#include "http/client.hpp"
+#include "http/rate_limiter.hpp"
+#include "log/logger.hpp"
+#include "pipeline/days.hpp"
+#include "pipeline/stream_writer.hpp"
+#include "store/session.hpp"
+
+namespace connhost::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string now_iso() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+struct AccountInfo {
+  std::string id;
+  std::string time_zone;
+};
+
+// Where the state of campaign_daily says an interrupted read of the same window stopped.
+struct Fatal {
+  plugin::PluginError error;
+  std::string account;
+};
+
+}  // namespace
+
+int lookback_days(const config::Pipeline& p, std::string_view platform) {
+  if (!p.lookback.empty()) {
+    auto parsed = config::parse_lookback(p.lookback);
+    if (parsed.error.empty()) return parsed.days;
+  }
+  if (platform == "meta") return 28;
+  if (platform == "google") return 14;
+  return 7;
+}
+
+Runner::Runner(store::Store& store, const config::HostConfig& config,
+               const plugin::Registry& registry, std::shared_ptr<http::Client> http)
+    : store_(store), config_(config), registry_(registry), http_(std::move(http)) {}
+
+RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
+  const config::Connection* conn = config_.connection(p.connection);
+  if (!conn)
+    throw std::invalid_argument("pipeline " + p.name + ": no connection '" + p.connection + "'");
+  if (p.capability != "reporting")
+    throw std::invalid_argument("pipeline " + p.name + " is a " + p.capability +
+                                " pipeline; only reporting pipelines sync");
+  std::shared_ptr<const plugin::LoadedPlugin> plugin;
+  for (const auto& candidate : registry_.plugins())
+    if (candidate->id == conn->plugin) plugin = candidate;
+  if (!plugin)
+    throw std::invalid_argument("connection " + conn->name + ": plugin '" + conn->plugin +
+                                "' is not loaded");
+  const std::string platform(plugin->platform());
+  std::optional<int64_t> from, to;
+  if (!o.from.empty()) from = parse_day(o.from);
+  if (!o.to.empty()) to = parse_day(o.to);
+  if (from && to && *from > *to) throw std::invalid_argument("--from is after --to");
+  const int lookback = lookback_days(p, platform);
+
+  // The connection's settings as the plugin expects them; secrets resolved on demand.
+  plugin::Instance::Settings settings;
+  settings.connection = conn->name;
+  std::map<std::string, config::SecretRef> secret_refs;
+  double qps = 0;
+  for (const auto& s : conn->settings) {
+    if (s.secret) {
+      if (s.is_secret) {
+        secret_refs.emplace(s.key, *s.secret);
+        continue;
+      }
+      auto v = config::resolve_secret(*s.secret);
+      if (!v.value)
+        throw std::invalid_argument("connection " + conn->name + "." + s.key + ": " + v.error);
+      settings.values.emplace_back(s.key, *v.value);
+    } else if (!s.is_secret) {
+      settings.values.emplace_back(s.key, s.value);
+    }
+    if (s.key == "rate_limit_qps") qps = std::atof(s.value.c_str());
+  }
+  settings.secret = [secret_refs](std::string_view key) -> std::optional<std::string> {
+    auto it = secret_refs.find(std::string(key));
+    if (it == secret_refs.end()) return std::nullopt;
+    auto v = config::resolve_secret(it->second);
+    return v.value;
+  };
+  settings.http = http_;
+  if (qps > 0) settings.limiter = std::make_shared<http::RateLimiter>(qps, std::max(1.0, qps));
+  auto requests = std::make_shared<std::atomic<int64_t>>(0);
+  settings.requests = requests;
+
+  RunResult result;
+  auto& sql = store_.session();
+  {
+    std::lock_guard lock(store_mutex_);
+    std::string name = conn->name, plugin_id = conn->plugin;
+    sql << "INSERT INTO connections (name, plugin) VALUES (:n, :p) ON CONFLICT (name) DO UPDATE "
+           "SET plugin = excluded.plugin",
+        soci::use(name), soci::use(plugin_id);
+    std::string pipeline = p.name, origin = o.origin, started = now_iso(), status = "running";
+    std::string ws = from ? format_day(*from) : "", we = to ? format_day(*to) : "";
+    soci::indicator ws_ind = from ? soci::i_ok : soci::i_null,
+                    we_ind = to ? soci::i_ok : soci::i_null;
+    long long id = 0;
+    if (store_.backend() == store::Backend::postgresql) {
+      sql << "INSERT INTO sync_runs (pipeline, connection, origin, window_start, window_end, "
+             "started_at, status) VALUES (:p, :c, :o, :ws, :we, :s, :st) RETURNING id",
+          soci::use(pipeline), soci::use(name), soci::use(origin), soci::use(ws, ws_ind),
+          soci::use(we, we_ind), soci::use(started), soci::use(status), soci::into(id);
+    } else {
+      sql << "INSERT INTO sync_runs (pipeline, connection, origin, window_start, window_end, "
+             "started_at, status) VALUES (:p, :c, :o, :ws, :we, :s, :st)",
+          soci::use(pipeline), soci::use(name), soci::use(origin), soci::use(ws, ws_ind),
+          soci::use(we, we_ind), soci::use(started), soci::use(status);
+      sql << "SELECT last_insert_rowid()", soci::into(id);
+    }
+    result.run_id = id;
+  }
+
+  auto start = Clock::now();
+  Progress progress;
+  std::mutex progress_mutex;
+  std::atomic<int64_t> rows{0};
+  auto report = [&](std::string message, int accounts_done_delta = 0, int64_t days_delta = 0) {
+    std::lock_guard lock(progress_mutex);
+    progress.accounts_done += accounts_done_delta;
+    progress.days_done += days_delta;
+    progress.rows = rows;
+    progress.requests = *requests;
+    progress.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+    progress.message = std::move(message);
+    if (o.on_progress) o.on_progress(progress);
+  };
+
+  auto [instance, create_error] = plugin::Instance::create(plugin, std::move(settings));
+  std::optional<Fatal> fatal;
+  std::vector<AccountInfo> accounts;
+
+  // One stream of one account (or of the connection), read with retries by error category.
+  auto read_stream = [&](const ch_stream_def& stream, const std::string& account,
+                         const std::string& window_start, const std::string& window_end,
+                         const std::string& final_before,
+                         std::vector<plugin::Row>* keep) -> std::optional<plugin::PluginError> {
+    StreamTarget target{conn->name, platform, account, &stream, final_before};
+    StreamWriter writer(store_, store_mutex_, target);
+    std::string stream_name(stream.name.data, stream.name.size);
+    for (int attempt = 1;; ++attempt) {
+      std::string state = load_state(store_, store_mutex_, conn->name, stream_name, account);
+      auto res = instance->read(stream_name, window_start, window_end, state, account,
+                                [&](std::vector<plugin::Row>& batch, std::string_view new_state) {
+                                  if (keep) keep->insert(keep->end(), batch.begin(), batch.end());
+                                  writer.commit(batch, new_state);
+                                  rows += static_cast<int64_t>(batch.size());
+                                });
+      if (!res.error) return std::nullopt;
+      const auto& e = *res.error;
+      bool retry = false;
+      std::chrono::milliseconds wait{0};
+      if (e.category == CH_ERROR_TRANSIENT && attempt < o.max_attempts) {
+        retry = true;
+        wait = o.backoff_base * (1 << std::min(attempt - 1, 6));
+      } else if (e.category == CH_ERROR_QUOTA && attempt < o.max_attempts * 4) {
+        wait = e.retry_after.value_or(std::chrono::milliseconds(60'000));
+        retry = wait <= o.max_quota_wait;
+      }
+      if (!retry) return e;
+      report(stream_name + " " + (account.empty() ? conn->name : account) + ": " + e.to_string() +
+             "; retrying in " + std::to_string(wait.count()) + " ms");
+      if (fatal) return e;
+      std::this_thread::sleep_for(wait);
+    }
+  };
+
+  auto find_stream = [&](std::string_view name) { return plugin->find_stream(name); };
+  if (create_error) {
+    fatal = Fatal{*create_error, ""};
+  } else if (!find_stream("accounts") || !find_stream("campaigns") ||
+             !find_stream("campaign_daily")) {
+    fatal = Fatal{
+        {CH_ERROR_CONFIG, {}, "plugin " + plugin->id + " lacks the standard ad-reporting streams"},
+        ""};
+  } else {
+    std::vector<plugin::Row> account_rows;
+    if (auto e = read_stream(*find_stream("accounts"), "", "", "", "", &account_rows)) {
+      fatal = Fatal{*e, ""};
+    } else {
+      const auto* s = find_stream("accounts");
+      size_t c_id = 0, c_tz = 0;
+      for (size_t i = 0; i < s->column_count; ++i) {
+        std::string_view n(s->columns[i].name.data, s->columns[i].name.size);
+        if (n == "account_id") c_id = i;
+        if (n == "time_zone") c_tz = i;
+      }
+      for (const auto& r : account_rows)
+        accounts.push_back(
+            {std::get<std::string>(r.values[c_id]), std::get<std::string>(r.values[c_tz])});
+    }
+  }
+
+  if (!fatal) {
+    progress.accounts_total = static_cast<int>(accounts.size());
+    for (const auto& a : accounts) {
+      int64_t end = to.value_or(today_in(a.time_zone));
+      int64_t begin = from.value_or(end - lookback + 1);
+      progress.days_total += std::max<int64_t>(0, end - begin + 1);
+    }
+    report("accounts: " + std::to_string(accounts.size()));
+    std::atomic<size_t> next{0};
+    std::mutex fatal_mutex;
+    auto worker = [&] {
+      for (size_t i = next++; i < accounts.size(); i = next++) {
+        {
+          std::lock_guard lock(fatal_mutex);
+          if (fatal &&
+              (fatal->error.category == CH_ERROR_AUTH || fatal->error.category == CH_ERROR_CONFIG))
+            return;
+        }
+        const auto& a = accounts[i];
+        int64_t local_today = today_in(a.time_zone);
+        int64_t end = to.value_or(local_today);
+        int64_t begin = from.value_or(end - lookback + 1);
+        std::string final_before = format_day(local_today - lookback + 1);
+        auto e = read_stream(*find_stream("campaigns"), a.id, "", "", "", nullptr);
+        if (!e)
+          e = read_stream(*find_stream("campaign_daily"), a.id, format_day(begin), format_day(end),
+                          final_before, nullptr);
+        if (!e) {
+          // Days that left the settling window since they were last read are final now.
+          std::lock_guard lock(store_mutex_);
+          std::string acc = a.id;
+          sql << "UPDATE campaign_daily SET is_final = 1 WHERE platform = :p AND account_id = :a "
+                 "AND date < :d AND is_final = 0",
+              soci::use(platform), soci::use(acc), soci::use(final_before);
+        }
+        if (e) {
+          std::lock_guard lock(fatal_mutex);
+          if (!fatal) fatal = Fatal{*e, a.id};
+          report("account " + a.id + " failed: " + e->to_string(), 1, end - begin + 1);
+        } else {
+          report("account " + a.id + " done", 1, end - begin + 1);
+        }
+      }
+    };
+    int n = std::clamp(o.workers, 1, std::max(1, static_cast<int>(accounts.size())));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < n; ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+  }
+  instance.reset();
+
+  result.rows = rows;
+  result.requests = *requests;
+  result.status = fatal ? "failed" : "succeeded";
+  if (fatal) {
+    result.error = fatal->error;
+    result.failed_account = fatal->account;
+  }
+  {
+    std::lock_guard lock(store_mutex_);
+    std::string status = result.status, finished = now_iso();
+    std::string category = fatal ? std::string(plugin::category_name(fatal->error.category)) : "";
+    std::string error = fatal ? (fatal->account.empty() ? "" : "account " + fatal->account + ": ") +
+                                    fatal->error.message
+                              : "";
+    soci::indicator cat_ind = fatal ? soci::i_ok : soci::i_null, err_ind = cat_ind;
+    long long r = result.rows, q = result.requests, id = result.run_id;
+    sql << "UPDATE sync_runs SET finished_at = :f, status = :s, row_count = :r, request_count = "
+           ":q, error_category = :c, error = :e WHERE id = :id",
+        soci::use(finished), soci::use(status), soci::use(r), soci::use(q),
+        soci::use(category, cat_ind), soci::use(error, err_ind), soci::use(id);
+  }
+  return result;
+}
+
+}  // namespace connhost::pipeline
