@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: the platform sandbox on loopback, the host with the three first-party connector
-# plugins loaded, the demo configuration validated against their schemas, and the embedded
-# store (SQLite under data/) migrated. The reporting sync joins here when it lands.
+# plugins, a 12-month backfill of every sandbox account of Meta, Google and TikTok into SQLite
+# (data/connhost.db), and the unified monthly report.
 set -euo pipefail
 BUILD=${1:-build}
 CONNHOST="$BUILD/bin/connhost"
@@ -23,8 +23,6 @@ for _ in $(seq 1 50); do
 done
 cat "$BUILD/sandbox-demo.log"
 
-step "connhost version"
-"$CONNHOST" version
 step "connhost --config $CONFIG plugins list"
 "$CONNHOST" --config "$CONFIG" plugins list
 step "connhost config validate $CONFIG"
@@ -32,8 +30,10 @@ step "connhost config validate $CONFIG"
 step "connhost --config $CONFIG store migrate"
 "$CONNHOST" --config "$CONFIG" store migrate
 
-ACCOUNT=$(curl -s "$SB/_sandbox/accounts?platform=tiktok" | sed -E 's/.*"accounts":\[\{"platform":"tiktok","id":"([0-9]+)".*/\1/')
-step "the sandbox's ground truth for TikTok advertiser $ACCOUNT, last 30 days"
-curl -s "$SB/_sandbox/truth?platform=tiktok&account=$ACCOUNT&from=$(date -u -d '30 days ago' +%F)&to=$(date -u +%F)" |
-  sed -E 's/,"campaigns".*/}/'
-echo
+for pipeline in tiktok_daily meta_daily google_daily; do
+  step "connhost --config $CONFIG sync $pipeline --months 12"
+  "$CONNHOST" --config "$CONFIG" --log-level warn sync "$pipeline" --months 12
+done
+
+step "connhost --config $CONFIG report monthly (spend, purchases, revenue in each account's currency)"
+"$CONNHOST" --config "$CONFIG" report monthly

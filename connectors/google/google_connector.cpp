@@ -1,10 +1,46 @@
 // Google connector: Google Ads REST (reporting) and Google OAuth 2.0 / OIDC (login, profile).
 // Google Business Messages shut down in July 2024, so messaging is not declared.
 // Wire format notes: shared/platforms/meta-google.md, sections 4 and 5.
+//
+// Reporting reads, per stream:
+//   accounts        customer_ids, else GET /vNN/customers:listAccessibleCustomers; then per
+//                   customer POST /vNN/customers/{id}/googleAds:search with the customer query
+//                   (currency and time zone).
+//   campaigns       POST .../googleAds:search with the campaign query, following nextPageToken.
+//   campaign_daily  the customer query (for the currency, cached: Google fixes a customer's
+//                   currency and time zone at creation), then one POST .../googleAds:searchStream
+//                   per chunk of report_chunk_days days, a checkpoint after each.
+// Every Ads request carries a Bearer token from the refresh_token secret (google_token.hpp).
 #include <connhost/ad_reporting.hpp>
 #include <connhost/connector.hpp>
 
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "google_errors.hpp"
+#include "google_parse.hpp"
+#include "google_requests.hpp"
+#include "google_token.hpp"
+#include "google_window.hpp"
+
 namespace {
+
+using namespace connhost::google;
+using connhost::Call;
+using connhost::Error;
+using connhost::HttpRequest;
+using connhost::HttpResponse;
+namespace ar = connhost::ad_reporting;
+
+std::string setting_or_throw(const connhost::Config& config, std::string_view key) {
+  std::string v = config.get_string(key);
+  if (v.empty()) throw Error::config("google: setting '" + std::string(key) + "' is empty");
+  return v;
+}
 
 class GoogleConnector {
  public:
@@ -31,11 +67,308 @@ class GoogleConnector {
       connhost::setting("login_customer_id", CH_CONFIG_STRING,
                         "Manager account id, when reading clients through a manager"),
       connhost::setting("rate_limit_qps", CH_CONFIG_DOUBLE, "Requests per second", "5"),
+      connhost::setting("report_chunk_days", CH_CONFIG_INT,
+                        "Days per searchStream request of campaign_daily (1-90); a checkpoint "
+                        "follows each",
+                        "30"),
+      // Developer tokens were sunset on 9 Sep 2026: the header is optional and ignored (notes
+      // section 0), so it is sent only when asked for.
+      connhost::setting("send_developer_token", CH_CONFIG_BOOL,
+                        "Send the developer-token header (ignored by Google since 9 Sep 2026)",
+                        "false"),
+      connhost::secret_setting("developer_token", "Developer token, if send_developer_token",
+                               false),
   };
 
   static constexpr const ch_stream_def (&streams)[3] = connhost::ad_reporting::kStreams;
 
-  GoogleConnector(connhost::Call&, const connhost::Config&) {}
+  GoogleConnector(Call&, const connhost::Config& config)
+      : endpoints_{strip_trailing_slash(setting_or_throw(config, "base_url")),
+                   config.get_string("api_version", "v24"),
+                   strip_trailing_slash(setting_or_throw(config, "oauth_base_url"))},
+        tokens_(token_url(endpoints_), setting_or_throw(config, "client_id")),
+        chunk_days_(config.get_int("report_chunk_days", 30)),
+        send_developer_token_(config.get_bool("send_developer_token", false)) {
+    if (!valid_api_version(endpoints_.version))
+      throw Error::config("google: api_version '" + endpoints_.version +
+                          "' is not of the form vNN (e.g. v24)");
+    if (chunk_days_ < 1 || chunk_days_ > 90)
+      throw Error::config("google: report_chunk_days must be between 1 and 90");
+    for (const auto& raw : config.get_list("customer_ids")) {
+      if (raw.empty()) continue;
+      auto id = normalize_customer_id(raw);
+      if (!id)
+        throw Error::config("google: customer_ids entry '" + raw +
+                            "' is not a 10-digit customer id");
+      customer_ids_.push_back(*id);
+    }
+    if (auto login = config.get_string("login_customer_id"); !login.empty()) {
+      auto id = normalize_customer_id(login);
+      if (!id)
+        throw Error::config("google: login_customer_id '" + login +
+                            "' is not a 10-digit customer id");
+      login_customer_id_ = *id;
+    }
+  }
+
+  void check(Call& call) {
+    guarded(call, [&] {
+      tokens_.get(call);
+      if (customer_ids_.empty()) {
+        auto ids = list_accessible_customers(call);
+        if (ids.empty())
+          throw Error::config("google: the signed-in user reaches no Google Ads customer");
+        call.info("google: " + std::to_string(ids.size()) + " accessible customers");
+      } else {
+        for (const auto& id : customer_ids_) customer(call, id, false);
+        call.info("google: " + std::to_string(customer_ids_.size()) +
+                  " configured customers reachable");
+      }
+    });
+  }
+
+  void read(Call& call, const connhost::ReadRequest& r) {
+    guarded(call, [&] {
+      if (r.stream == "accounts")
+        read_accounts(call, r);
+      else if (r.stream == "campaigns")
+        read_campaigns(call, r);
+      else if (r.stream == "campaign_daily")
+        read_daily(call, r);
+      else
+        throw Error::config("google: unknown stream '" + std::string(r.stream) + "'");
+    });
+  }
+
+ private:
+  // --- streams ------------------------------------------------------------------------------
+
+  void read_accounts(Call& call, const connhost::ReadRequest& r) {
+    const bool listed = r.account.empty() && customer_ids_.empty();
+    const std::vector<std::string> ids =
+        r.account.empty() ? account_ids(call) : std::vector{account_id(r.account)};
+    for (const auto& id : ids) {
+      // A cancelled customer still shows in listAccessibleCustomers but refuses queries; one
+      // the user named in settings is an error instead.
+      auto c = customer(call, id, listed);
+      if (!c) continue;
+      auto row = call.row("accounts");
+      row.str(ar::kAccountId, c->id).str(ar::kAccountName, c->name);
+      row.str(ar::kAccountCurrency, c->currency).str(ar::kAccountTimeZone, c->time_zone);
+      row.null(ar::kAccountStatus);
+      row.end();
+    }
+    call.checkpoint("");
+  }
+
+  void read_campaigns(Call& call, const connhost::ReadRequest& r) {
+    const std::vector<std::string> ids =
+        r.account.empty() ? account_ids(call) : std::vector{account_id(r.account)};
+    for (const auto& id : ids) {
+      std::string page_token;
+      std::vector<std::string> seen_tokens;
+      do {
+        const std::string what = "campaign search for customer " + id;
+        HttpResponse resp = ads_request(call, "POST", search_url(endpoints_, id),
+                                        query_body(campaigns_query(), page_token), what);
+        CampaignPage page = parse_campaign_page(resp.body, request_id_of(resp));
+        for (const auto& c : page.campaigns) {
+          auto row = call.row("campaigns");
+          row.str(ar::kCampaignAccountId, id).str(ar::kCampaignId, c.id);
+          row.str(ar::kCampaignName, c.name).str(ar::kCampaignStatus, c.status);
+          if (c.channel_type)
+            row.str(ar::kCampaignObjective, *c.channel_type);
+          else
+            row.null(ar::kCampaignObjective);
+          // The campaign resource has no creation or modification timestamp.
+          row.null(ar::kCampaignCreatedTime).null(ar::kCampaignModifiedTime);
+          row.end();
+        }
+        page_token = page.next_page_token;
+        for (const auto& t : seen_tokens)
+          if (t == page_token)
+            throw Error::data("google " + what + ": nextPageToken repeats a previous page's");
+        if (!page_token.empty()) seen_tokens.push_back(page_token);
+      } while (!page_token.empty());
+    }
+    call.checkpoint("");
+  }
+
+  void read_daily(Call& call, const connhost::ReadRequest& r) {
+    if (r.account.empty())
+      throw Error::config("google: campaign_daily is read one account at a time");
+    const std::string id = account_id(r.account);
+    const std::string ws(r.window_start), we(r.window_end);
+    if (!is_iso_date(ws) || !is_iso_date(we) || ws > we)
+      throw Error::config("google: campaign_daily window '" + ws + ".." + we +
+                          "' is not two YYYY-MM-DD days in order");
+    // A state of another window (or none) starts at the window's first day (ad_reporting.hpp).
+    auto first = resume_from(r.state, ws, we);
+    if (!first) {
+      call.checkpoint(make_state(ws, we, we));  // already complete
+      return;
+    }
+    const std::string currency = customer(call, id, false)->currency;
+    for (const auto& chunk : chunk_days(*first, we, static_cast<int>(chunk_days_))) {
+      const std::string what =
+          "searchStream for customer " + id + ", " + chunk.from + ".." + chunk.to;
+      HttpResponse resp =
+          ads_request(call, "POST", search_stream_url(endpoints_, id),
+                      query_body(daily_query(chunk.from, chunk.to)), what, kStreamTimeout);
+      // The whole answer is parsed and checked before any of its rows is emitted.
+      DailyReport report = parse_daily_stream(resp.body, chunk.from, chunk.to, request_id_of(resp));
+      if (report.error) throw ads_error(*report.error, what, report.request_id, std::nullopt);
+      for (const auto& d : report.rows) {
+        auto row = call.row("campaign_daily");
+        row.str(ar::kDailyAccountId, id).str(ar::kDailyDate, d.date);
+        row.str(ar::kDailyCampaignId, d.campaign_id).i64(ar::kDailySpend, d.cost_micros);
+        row.i64(ar::kDailyImpressions, d.impressions).i64(ar::kDailyClicks, d.clicks);
+        row.null(ar::kDailyLinkClicks);  // Google's query has no link clicks
+        row.f64(ar::kDailyPurchases, d.conversions);
+        row.i64(ar::kDailyPurchaseValue, d.conversions_value_micros);
+        row.str(ar::kDailyCurrency, currency);
+        row.end();
+      }
+      call.log(CH_LOG_DEBUG, "google " + what + ": " + std::to_string(report.rows.size()) +
+                                 " rows [request id " + report.request_id + "]");
+      call.checkpoint(make_state(ws, we, chunk.to));
+    }
+  }
+
+  // --- accounts -----------------------------------------------------------------------------
+
+  std::string account_id(std::string_view raw) const {
+    auto id = normalize_customer_id(raw);
+    if (!id)
+      throw Error::config("google: account '" + std::string(raw) +
+                          "' is not a 10-digit customer id");
+    return *id;
+  }
+
+  std::vector<std::string> account_ids(Call& call) {
+    if (!customer_ids_.empty()) return customer_ids_;
+    return list_accessible_customers(call);
+  }
+
+  std::vector<std::string> list_accessible_customers(Call& call) {
+    HttpResponse resp = ads_request(call, "GET", list_accessible_customers_url(endpoints_), "",
+                                    "listAccessibleCustomers");
+    return parse_accessible_customers(resp.body, request_id_of(resp));
+  }
+
+  // The customer's name, currency and time zone; nothing when `skip_disabled` and Google says
+  // the customer is not enabled (cancelled or suspended).
+  std::optional<Customer> customer(Call& call, const std::string& id, bool skip_disabled) {
+    {
+      std::lock_guard lock(customers_mutex_);
+      if (auto it = customers_.find(id); it != customers_.end()) return it->second;
+    }
+    const std::string what = "customer search for customer " + id;
+    HttpResponse resp =
+        send(call, "POST", search_url(endpoints_, id), query_body(customer_query()));
+    if (resp.status != 200) {
+      ApiError e = parse_api_error(resp.status, resp.body);
+      if (skip_disabled && e.has("authorizationError", "CUSTOMER_NOT_ENABLED")) {
+        call.warn("google: skipping customer " + id + ": not enabled");
+        return std::nullopt;
+      }
+      throw ads_error(e, what, request_id_of(resp), retry_after_of(resp));
+    }
+    Customer c = parse_customer(resp.body, id, request_id_of(resp));
+    std::lock_guard lock(customers_mutex_);
+    customers_[id] = c;
+    return c;
+  }
+
+  // --- transport ----------------------------------------------------------------------------
+
+  static constexpr std::chrono::milliseconds kStreamTimeout{120'000};
+
+  // One Google Ads request with a Bearer token; a 401 gets one fresh token and one more try
+  // (the token may have been revoked or expired early). Any answer is returned.
+  HttpResponse send(Call& call, const std::string& method, const std::string& url,
+                    const std::string& body,
+                    std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
+    for (int attempt = 0;; ++attempt) {
+      const std::string token = tokens_.get(call);
+      HttpRequest req;
+      req.method = method;
+      req.url = url;
+      req.timeout = timeout;
+      req.headers.emplace_back("Authorization", "Bearer " + token);
+      req.headers.emplace_back("Accept", "application/json");
+      if (!body.empty()) {
+        req.headers.emplace_back("Content-Type", "application/json");
+        req.body = body;
+      }
+      if (!login_customer_id_.empty())
+        req.headers.emplace_back("login-customer-id", login_customer_id_);
+      if (send_developer_token_)
+        req.headers.emplace_back("developer-token", call.secret("developer_token"));
+      HttpResponse resp = call.http(req);
+      if (resp.status == 401 && attempt == 0) {
+        tokens_.invalidate(token);
+        continue;
+      }
+      return resp;
+    }
+  }
+
+  // send(), and any answer but 200 becomes the categorized error.
+  HttpResponse ads_request(Call& call, const std::string& method, const std::string& url,
+                           const std::string& body, const std::string& what,
+                           std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
+    HttpResponse resp = send(call, method, url, body, timeout);
+    if (resp.status != 200)
+      throw ads_error(parse_api_error(resp.status, resp.body), what, request_id_of(resp),
+                      retry_after_of(resp));
+    return resp;
+  }
+
+  static std::string request_id_of(const HttpResponse& resp) {
+    auto h = resp.header("request-id");
+    return h ? std::string(*h) : std::string();
+  }
+
+  static std::optional<std::chrono::milliseconds> retry_after_of(const HttpResponse& resp) {
+    auto h = resp.header("Retry-After");
+    return h ? parse_retry_after(*h) : std::nullopt;
+  }
+
+  // Messages are built from platform text only, but a secret must never reach the host's logs
+  // even if a platform echoed one: mask any the connection holds.
+  template <class F>
+  void guarded(Call& call, F&& f) {
+    try {
+      f();
+    } catch (const Error& e) {
+      std::string m = e.what();
+      bool changed = false;
+      for (std::string_view key : {"refresh_token", "client_secret"}) {
+        std::string secret;
+        try {
+          secret = call.secret(key);
+        } catch (const Error&) {
+          continue;
+        }
+        if (secret.size() < 6) continue;
+        for (size_t p; (p = m.find(secret)) != std::string::npos; changed = true)
+          m.replace(p, secret.size(), "***");
+      }
+      if (!changed) throw;
+      throw Error(e.category(), m, e.retry_after());
+    }
+  }
+
+  const Endpoints endpoints_;
+  TokenCache tokens_;
+  const int64_t chunk_days_;
+  const bool send_developer_token_;
+  std::vector<std::string> customer_ids_;
+  std::string login_customer_id_;
+
+  std::mutex customers_mutex_;
+  std::map<std::string, Customer> customers_;
 };
 
 }  // namespace

@@ -1,9 +1,46 @@
 // TikTok connector: Marketing API v1.3 (reporting, advertiser auth), Login Kit v2 (login, profile)
 // and the Business Account API (messaging, profile). Wire format notes: shared/platforms/tiktok.md.
+//
+// Reporting, per stream (§ numbers are sections of tiktok.md):
+//   accounts        oauth2/advertiser/get/ (§1.4) unless the advertiser_ids setting names them,
+//                   then advertiser/info/ (§1.5) in batches for name, currency and time zone.
+//   campaigns       campaign/get/ (§1.6) per advertiser, 1000 a page, deleted ones included.
+//   campaign_daily  advertiser/info/ for the currency, then report/integrated/get/ (§1.8) in
+//                   windows of at most 30 days, 1000 rows a page; a checkpoint after each window.
 #include <connhost/ad_reporting.hpp>
 #include <connhost/connector.hpp>
 
+#include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tiktok_errors.hpp"
+#include "tiktok_parse.hpp"
+#include "tiktok_requests.hpp"
+#include "tiktok_window.hpp"
+
 namespace {
+
+using namespace connhost::tiktok;
+namespace ar = connhost::ad_reporting;
+using connhost::Error;
+
+// A page count no real listing reaches: stops a pager that never says it is done.
+constexpr int64_t kMaxPages = 100'000;
+
+bool is_id(std::string_view s) {
+  return !s.empty() && s.size() <= 20 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
 
 class TikTokConnector {
  public:
@@ -30,11 +67,292 @@ class TikTokConnector {
       connhost::secret_setting("client_secret", "Login Kit client secret", false),
       connhost::setting("rate_limit_qps", CH_CONFIG_DOUBLE,
                         "Requests per second for this connection (Basic tier: 10)", "10"),
+      connhost::setting("report_window_days", CH_CONFIG_INT,
+                        "Days per daily-report request, 1 to 30 (TikTok's limit is 30)", "30"),
   };
 
-  static constexpr const ch_stream_def (&streams)[3] = connhost::ad_reporting::kStreams;
+  static constexpr const ch_stream_def (&streams)[3] = ar::kStreams;
 
-  TikTokConnector(connhost::Call&, const connhost::Config&) {}
+  TikTokConnector(connhost::Call&, const connhost::Config& config)
+      : api_(Api::make(config.get_string("base_url", "https://business-api.tiktok.com"),
+                       config.get_string("api_version", "v1.3"))),
+        app_id_(trim(config.get_string("app_id"))),
+        window_days_(config.get_int("report_window_days", 30)) {
+    if (app_id_.empty()) throw Error::config("app_id is empty");
+    // §1.8: with stat_time_day a report may span at most 30 days.
+    if (window_days_ < 1 || window_days_ > 30)
+      throw Error::config("report_window_days must be between 1 and 30");
+    for (const auto& item : config.get_list("advertiser_ids")) {
+      auto id = trim(item);
+      if (id.empty()) continue;
+      if (!is_id(id))
+        throw Error::config("advertiser_ids: '" + id + "' is not an advertiser id (digits)");
+      if (std::find(advertiser_ids_.begin(), advertiser_ids_.end(), id) == advertiser_ids_.end())
+        advertiser_ids_.push_back(id);
+    }
+  }
+
+  void check(connhost::Call& call) {
+    Session s(*this, call);
+    auto accounts = s.accounts({});
+    if (accounts.empty())
+      throw Error::config("the access token authorizes no advertiser: nothing to read");
+    call.info("TikTok: " + std::to_string(accounts.size()) + " advertiser(s) readable");
+  }
+
+  void read(connhost::Call& call, const connhost::ReadRequest& request) {
+    Session s(*this, call);
+    if (!request.account.empty() && !is_id(request.account))
+      throw Error::config("account '" + std::string(request.account) +
+                          "' is not a TikTok advertiser id");
+    if (request.stream == "accounts")
+      s.read_accounts(request);
+    else if (request.stream == "campaigns")
+      s.read_campaigns(request);
+    else if (request.stream == "campaign_daily")
+      s.read_daily(request);
+    else
+      throw Error::config("unknown stream '" + std::string(request.stream) + "'");
+  }
+
+ private:
+  // One call's conversation with the API: the token, read once, and the requests.
+  class Session {
+   public:
+    Session(const TikTokConnector& c, connhost::Call& call) : c_(c), call_(call) {}
+
+    // The connection's advertisers (or only `only`) with their currency and time zone.
+    std::vector<AdvertiserInfo> accounts(std::string_view only) {
+      std::vector<std::string> ids = c_.advertiser_ids_;
+      std::vector<AuthorizedAdvertiser> authorized;
+      if (!only.empty()) {
+        // advertiser/info/ answers only for advertisers the token may read, so one account needs
+        // no listing of the token's advertisers first.
+        require_configured(only);
+        ids = {std::string(only)};
+      } else if (ids.empty()) {
+        auto env = fetch(kAdvertiserGet, advertiser_get_query(c_.app_id_, app_secret()));
+        authorized = parse_authorized_advertisers(env);
+        for (const auto& a : authorized)
+          if (std::find(ids.begin(), ids.end(), a.id) == ids.end()) ids.push_back(a.id);
+      }
+      std::vector<AdvertiserInfo> out;
+      for (size_t i = 0; i < ids.size(); i += kInfoBatch) {
+        std::vector<std::string> batch(ids.begin() + i,
+                                       ids.begin() + std::min(ids.size(), i + kInfoBatch));
+        auto env = fetch(kAdvertiserInfo, advertiser_info_query(batch));
+        auto infos = parse_advertiser_info(env);
+        for (const auto& info : infos)
+          if (std::find(batch.begin(), batch.end(), info.id) == batch.end())
+            bad_field({kAdvertiserInfo, env.request_id}, "data.list",
+                      "advertiser " + info.id + " was not asked for");
+        for (const auto& id : batch) {
+          auto it = std::find_if(infos.begin(), infos.end(),
+                                 [&](const AdvertiserInfo& a) { return a.id == id; });
+          if (it == infos.end())
+            throw Error::config("advertiser/info/ (request_id " + env.request_id +
+                                ") returned nothing for advertiser " + id +
+                                ": it does not exist or this token may not read it");
+          AdvertiserInfo a = *it;
+          if (a.name.empty())
+            for (const auto& auth : authorized)
+              if (auth.id == id) a.name = auth.name;
+          out.push_back(std::move(a));
+        }
+      }
+      return out;
+    }
+
+    void read_accounts(const connhost::ReadRequest& request) {
+      for (const auto& a : accounts(request.account)) {
+        auto row = call_.row("accounts");
+        row.str(ar::kAccountId, a.id).str(ar::kAccountName, a.name);
+        row.str(ar::kAccountCurrency, a.currency).str(ar::kAccountTimeZone, a.time_zone);
+        if (a.status)
+          row.str(ar::kAccountStatus, *a.status);
+        else
+          row.null(ar::kAccountStatus);
+        row.end();
+      }
+      call_.checkpoint("");
+    }
+
+    void read_campaigns(const connhost::ReadRequest& request) {
+      std::vector<std::string> ids;
+      if (!request.account.empty()) {
+        require_configured(request.account);
+        ids.emplace_back(request.account);
+      } else {
+        for (auto& a : accounts({})) ids.push_back(a.id);
+      }
+      for (const auto& advertiser : ids) {
+        std::set<std::string> seen;
+        int64_t rows = 0;
+        for (int64_t page = 1;; ++page) {
+          auto env = fetch(kCampaignGet, campaign_get_query(advertiser, page), page);
+          auto p = parse_campaigns(env, advertiser);
+          check_page(kCampaignGet, env, p.page_info, page);
+          for (const auto& c : p.campaigns) {
+            // A campaign edited while we page can move to a later page and show up twice.
+            if (!seen.insert(c.id).second) continue;
+            auto row = call_.row("campaigns");
+            row.str(ar::kCampaignAccountId, advertiser).str(ar::kCampaignId, c.id);
+            row.str(ar::kCampaignName, c.name).str(ar::kCampaignStatus, c.status);
+            if (c.objective)
+              row.str(ar::kCampaignObjective, *c.objective);
+            else
+              row.null(ar::kCampaignObjective);
+            if (c.created_ms)
+              row.i64(ar::kCampaignCreatedTime, *c.created_ms);
+            else
+              row.null(ar::kCampaignCreatedTime);
+            if (c.modified_ms)
+              row.i64(ar::kCampaignModifiedTime, *c.modified_ms);
+            else
+              row.null(ar::kCampaignModifiedTime);
+            row.end();
+            ++rows;
+          }
+          if (page >= p.page_info.total_page) break;
+        }
+        call_.info("TikTok advertiser " + advertiser + ": " + std::to_string(rows) + " campaigns");
+      }
+      call_.checkpoint("");
+    }
+
+    void read_daily(const connhost::ReadRequest& request) {
+      if (request.account.empty())
+        throw Error::config("campaign_daily is read one advertiser at a time: name the account");
+      auto ws = parse_day(request.window_start), we = parse_day(request.window_end);
+      if (!ws || !we)
+        throw Error::config("the window must be two YYYY-MM-DD days, got '" +
+                            std::string(request.window_start) + "'..'" +
+                            std::string(request.window_end) + "'");
+      if (*ws > *we) throw Error::config("the window starts after it ends");
+      const std::string advertiser(request.account);
+      require_configured(advertiser);
+      Day first = resume_from(request.state, *ws, *we);
+      if (!request.state.empty() && first == *ws)
+        call_.info("TikTok: state '" + std::string(request.state) +
+                   "' is not this window's; reading the window from its start");
+      if (first > *we) {
+        call_.info("TikTok advertiser " + advertiser + ": window already complete");
+        return;
+      }
+      // Reports carry no currency for one advertiser without asking: the account's is the
+      // currency of every money value in them (§1.5, §1.8).
+      const std::string currency = accounts(advertiser).front().currency;
+
+      for (const Chunk& chunk : plan_chunks(first, *we, static_cast<int>(c_.window_days_))) {
+        const std::string from = format_day(chunk.first), to = format_day(chunk.last);
+        std::set<std::pair<std::string, std::string>> seen;  // (date, campaign) in this chunk
+        int64_t rows = 0, pages = 0;
+        for (int64_t page = 1;; ++page) {
+          auto env = fetch(kReport, report_query(advertiser, chunk, page), page);
+          ReportPage p = parse_report(env);
+          check_page(kReport, env, p.page_info, page);
+          Where at{kReport, env.request_id};
+          // The whole page is checked before any of its rows goes out.
+          for (size_t i = 0; i < p.rows.size(); ++i) {
+            const auto& r = p.rows[i];
+            auto field = "data.list[" + std::to_string(i) + "].dimensions";
+            if (r.date < from || r.date > to)
+              bad_field(at, field + ".stat_time_day",
+                        "day " + r.date + " is outside the requested " + from + ".." + to);
+            if (!seen.emplace(r.date, r.campaign_id).second)
+              bad_field(at, field,
+                        "campaign " + r.campaign_id + " on " + r.date + " appears twice");
+          }
+          if (p.placeholders > 0)
+            call_.warn("TikTok report (request_id " + env.request_id + "): " +
+                       std::to_string(p.placeholders) + " metric value(s) were \"-\", read as 0");
+          for (const auto& r : p.rows) {
+            auto row = call_.row("campaign_daily");
+            row.str(ar::kDailyAccountId, advertiser).str(ar::kDailyDate, r.date);
+            row.str(ar::kDailyCampaignId, r.campaign_id);
+            row.i64(ar::kDailySpend, r.spend_micros).i64(ar::kDailyImpressions, r.impressions);
+            // The report's metric list (§1.8) has no link-click metric apart from clicks.
+            row.i64(ar::kDailyClicks, r.clicks).null(ar::kDailyLinkClicks);
+            row.f64(ar::kDailyPurchases, r.purchases);
+            row.i64(ar::kDailyPurchaseValue, r.purchase_value_micros);
+            row.str(ar::kDailyCurrency, currency);
+            row.end();
+          }
+          rows += static_cast<int64_t>(p.rows.size());
+          ++pages;
+          if (page >= p.page_info.total_page) break;
+        }
+        call_.checkpoint(make_state(*ws, *we, chunk.last));
+        call_.info("TikTok advertiser " + advertiser + " " + from + ".." + to + ": " +
+                   std::to_string(rows) + " rows in " + std::to_string(pages) + " page(s)");
+      }
+    }
+
+   private:
+    void require_configured(std::string_view advertiser) const {
+      const auto& ids = c_.advertiser_ids_;
+      if (!ids.empty() && std::find(ids.begin(), ids.end(), advertiser) == ids.end())
+        throw Error::config("advertiser " + std::string(advertiser) +
+                            " is not in the advertiser_ids setting");
+    }
+
+    // page_info must describe the page asked for, and the pager must end.
+    void check_page(std::string_view endpoint, const Envelope& env, const PageInfo& pi,
+                    int64_t page) const {
+      Where at{endpoint, env.request_id};
+      if (pi.page != page)
+        bad_field(at, "data.page_info.page",
+                  "is " + std::to_string(pi.page) + ", asked for " + std::to_string(page));
+      if (page >= kMaxPages && pi.total_page > page)
+        bad_field(at, "data.page_info.total_page", "more than " + std::to_string(kMaxPages));
+    }
+
+    const std::string& token() {
+      if (!token_) {
+        token_ = call_.secret("access_token");
+        if (token_->empty()) throw Error::auth("the access_token secret is empty");
+      }
+      return *token_;
+    }
+
+    const std::string& app_secret() {
+      if (!app_secret_) app_secret_ = call_.secret("app_secret");
+      return *app_secret_;
+    }
+
+    // One GET: the status, the envelope, the code. Returns the envelope of a code-0 answer.
+    // `page` is the page number asked of a paged listing, 0 for other requests.
+    Envelope fetch(std::string_view endpoint, const Query& query, int64_t page = 0) {
+      const std::string& tok = token();
+      auto resp = call_.http(get(c_.api_, endpoint, query, tok));
+      if (resp.status != 200)
+        throw error_for_status(endpoint, resp.status, resp.header("Retry-After"));
+      Envelope env = parse_envelope(resp.body, endpoint);
+      if (env.code != 0) {
+        env.message = scrub(env.message, {tok, app_secret_ ? *app_secret_ : std::string()});
+        // A parameter error on a later page of a listing whose first pages took the very same
+        // parameters is about the pager (the page moved or expired), not about the settings:
+        // re-reading from the last checkpoint is the cure, so it is transient, not config.
+        if (page > 1 && (env.code == 40000 || env.code == 40002))
+          throw Error::transient("TikTok " + std::string(endpoint) + " refused page " +
+                                 std::to_string(page) + " (code " + std::to_string(env.code) +
+                                 ", request_id " + env.request_id + "): " + env.message +
+                                 "; the window is re-read from its last checkpoint");
+        check_code(env, endpoint, call_.now_ms());
+      }
+      return env;
+    }
+
+    const TikTokConnector& c_;
+    connhost::Call& call_;
+    std::optional<std::string> token_;
+    std::optional<std::string> app_secret_;
+  };
+
+  Api api_;
+  std::string app_id_;
+  int64_t window_days_;
+  std::vector<std::string> advertiser_ids_;
 };
 
 }  // namespace

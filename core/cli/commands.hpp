@@ -12,4 +12,20 @@ int plugins_describe(const GlobalOptions& options, const std::string& id);
 int config_validate(const GlobalOptions& options, const std::filesystem::path& file);
 int store_migrate(const GlobalOptions& options);
 
+struct SyncOptions {
+  std::string pipeline;
+  std::string from, to;  // YYYY-MM-DD; empty: the pipeline's lookback
+  int months = 0;        // > 0: backfill this many months up to today
+  int workers = 4;
+  bool no_progress = false;
+};
+int sync(const GlobalOptions& options, const SyncOptions& sync);
+
+struct ReportOptions {
+  std::string platform;              // "" for every platform
+  std::string from_month, to_month;  // YYYY-MM; empty: everything
+  bool by_category = false;
+};
+int report_monthly(const GlobalOptions& options, const ReportOptions& report);
+
 }  // namespace connhost::cli

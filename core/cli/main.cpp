@@ -51,6 +51,32 @@ int main(int argc, char** argv) {
     finish(), rc = store_migrate(g);
   });
 
+  SyncOptions so;
+  auto* sync_cmd = app.add_subcommand(
+      "sync", "run a reporting pipeline now: its lookback window, a date range, or a backfill");
+  sync_cmd->add_option("PIPELINE", so.pipeline, "pipeline name from the configuration")->required();
+  auto* from = sync_cmd->add_option("--from", so.from, "first day, YYYY-MM-DD");
+  auto* to = sync_cmd->add_option("--to", so.to, "last day, YYYY-MM-DD (default: today)");
+  auto* months = sync_cmd->add_option("--months", so.months, "backfill N months up to today")
+                     ->check(CLI::Range(1, 120));
+  months->excludes(from)->excludes(to);
+  sync_cmd->add_option("--workers", so.workers, "accounts read in parallel")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  sync_cmd->add_flag("--no-progress", so.no_progress, "log lines instead of a progress bar");
+  sync_cmd->callback([&] { finish(), rc = sync(g, so); });
+
+  auto* report = app.add_subcommand("report", "reports from the store");
+  report->require_subcommand(1);
+  ReportOptions ro;
+  auto* monthly = report->add_subcommand(
+      "monthly", "spend, purchases, revenue, CPA, ROAS, CPC per month, platform and currency");
+  monthly->add_option("--platform", ro.platform, "meta, google, tiktok (default: all)");
+  monthly->add_option("--from", ro.from_month, "first month, YYYY-MM");
+  monthly->add_option("--to", ro.to_month, "last month, YYYY-MM");
+  monthly->add_flag("--by-category", ro.by_category, "one row per category too");
+  monthly->callback([&] { finish(), rc = report_monthly(g, ro); });
+
   app.add_subcommand("version", "print the version and the plugin ABI")->callback([&] {
     std::cout << "connhost " << CONNHOST_VERSION << " (plugin ABI " << CONNHOST_ABI_MAJOR << "."
               << CONNHOST_ABI_MINOR << ")\n";

@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/store_open.hpp"
 #include "log/logger.hpp"
 #include "store/store.hpp"
 
@@ -15,34 +16,22 @@ int store_migrate(const GlobalOptions& options) {
   }
   store::StoreOptions so;
   std::string description;
-  if (ctx.host) {
-    const auto& s = ctx.host->store;
-    if (s.backend == "postgresql") {
-      so.backend = store::Backend::postgresql;
-      if (s.url_secret) {
-        auto resolved = config::resolve_secret(*s.url_secret);
-        if (!resolved.value) {
-          std::cerr << "connhost: store url: " << resolved.error << '\n';
-          return kExitConfigInvalid;
-        }
-        so.pg_connection = *resolved.value;
-      } else {
-        so.pg_connection = s.url;
-      }
-      description = "postgresql";
+  try {
+    if (ctx.host) {
+      so = store_options(*ctx.host);
     } else {
-      so.sqlite_path = s.sqlite_path;
-      description = "sqlite " + s.sqlite_path.string();
+      so.sqlite_path = "data/connhost.db";
+      description = " (no config file: the default)";
     }
-  } else {
-    so.sqlite_path = "data/connhost.db";
-    description = "sqlite data/connhost.db (no config file: the default)";
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: " << e.what() << '\n';
+    return kExitConfigInvalid;
   }
   try {
     auto store = store::Store::open(so);
     auto report = store.migrate();
-    std::cout << "store: " << description << "\nschema version " << report.from_version << " -> "
-              << report.to_version;
+    std::cout << "store: " << store.description() << description << "\nschema version "
+              << report.from_version << " -> " << report.to_version;
     if (report.applied.empty()) {
       std::cout << " (up to date)\n";
     } else {

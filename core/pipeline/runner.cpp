@@ -245,12 +245,17 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
           e = read_stream(*find_stream("campaign_daily"), a.id, format_day(begin), format_day(end),
                           final_before, nullptr);
         if (!e) {
-          // Days that left the settling window since they were last read are final now.
           std::lock_guard lock(store_mutex_);
-          std::string acc = a.id;
+          std::string acc = a.id, connection = conn->name;
+          // Days that left the settling window since they were last read are final now.
           sql << "UPDATE campaign_daily SET is_final = 1 WHERE platform = :p AND account_id = :a "
                  "AND date < :d AND is_final = 0",
               soci::use(platform), soci::use(acc), soci::use(final_before);
+          // The state exists to resume an interrupted read. A completed read must not make the
+          // next run of the same window skip it: restated days are re-read on every run.
+          sql << "UPDATE stream_state SET state = '' WHERE connection = :c AND stream = "
+                 "'campaign_daily' AND account = :a",
+              soci::use(connection), soci::use(acc);
         }
         if (e) {
           std::lock_guard lock(fatal_mutex);

@@ -1,0 +1,65 @@
+#include "google_window.hpp"
+
+#include "google_parse.hpp"
+
+#include <date/date.h>
+
+#include <sstream>
+
+namespace connhost::google {
+namespace {
+
+date::sys_days to_days(std::string_view day) {
+  int y = std::stoi(std::string(day.substr(0, 4)));
+  unsigned m = static_cast<unsigned>(std::stoi(std::string(day.substr(5, 2))));
+  unsigned d = static_cast<unsigned>(std::stoi(std::string(day.substr(8, 2))));
+  return date::sys_days{date::year{y} / date::month{m} / date::day{d}};
+}
+
+std::string format(date::sys_days days) {
+  return date::format("%F", days);
+}
+
+}  // namespace
+
+std::string next_day(std::string_view day) {
+  return format(to_days(day) + date::days{1});
+}
+
+std::vector<DayRange> chunk_days(std::string_view from, std::string_view to, int days) {
+  std::vector<DayRange> out;
+  if (days < 1 || from > to) return out;
+  date::sys_days start = to_days(from);
+  const date::sys_days end = to_days(to);
+  while (start <= end) {
+    date::sys_days last = start + date::days{days - 1};
+    if (last > end) last = end;
+    out.push_back({format(start), format(last)});
+    start = last + date::days{1};
+  }
+  return out;
+}
+
+std::string make_state(std::string_view window_start, std::string_view window_end,
+                       std::string_view last_completed_day) {
+  std::string s(window_start);
+  s += "..";
+  s += window_end;
+  s += "@";
+  s += last_completed_day;
+  return s;
+}
+
+std::optional<std::string> resume_from(std::string_view state, std::string_view window_start,
+                                       std::string_view window_end) {
+  const std::string start(window_start);
+  // "YYYY-MM-DD..YYYY-MM-DD@YYYY-MM-DD"
+  if (state.size() != 33 || state.substr(10, 2) != ".." || state[22] != '@') return start;
+  std::string_view ws = state.substr(0, 10), we = state.substr(12, 10), last = state.substr(23);
+  if (ws != window_start || we != window_end || !is_iso_date(last)) return start;
+  if (last < window_start) return start;
+  if (last >= window_end) return std::nullopt;
+  return next_day(last);
+}
+
+}  // namespace connhost::google

@@ -1,0 +1,68 @@
+#include "tiktok_window.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace connhost::tiktok {
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int to_int(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+}  // namespace
+
+std::optional<Day> parse_day(std::string_view t) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+  auto y = t.substr(0, 4), m = t.substr(5, 2), d = t.substr(8, 2);
+  if (!all_digits(y) || !all_digits(m) || !all_digits(d)) return std::nullopt;
+  date::year_month_day ymd{date::year{to_int(y)}, date::month{static_cast<unsigned>(to_int(m))},
+                           date::day{static_cast<unsigned>(to_int(d))}};
+  if (!ymd.ok()) return std::nullopt;
+  return Day{ymd};
+}
+
+std::string format_day(Day day) {
+  date::year_month_day ymd{day};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+std::string make_state(Day window_start, Day window_end, Day last_completed) {
+  return format_day(window_start) + ".." + format_day(window_end) + "@" +
+         format_day(last_completed);
+}
+
+Day resume_from(std::string_view state, Day window_start, Day window_end) {
+  // Exact layout: 10 + 2 + 10 + 1 + 10 characters.
+  if (state.size() != 33 || state.substr(10, 2) != ".." || state[22] != '@') return window_start;
+  auto ws = parse_day(state.substr(0, 10));
+  auto we = parse_day(state.substr(12, 10));
+  auto done = parse_day(state.substr(23, 10));
+  if (!ws || !we || !done || *ws != window_start || *we != window_end) return window_start;
+  // A last day outside the window cannot have come from a read of this window.
+  if (*done < window_start || *done > window_end) return window_start;
+  return *done + date::days{1};
+}
+
+std::vector<Chunk> plan_chunks(Day first, Day last, int max_days) {
+  std::vector<Chunk> out;
+  if (max_days < 1) max_days = 1;
+  for (Day d = first; d <= last;) {
+    Day end = std::min(last, d + date::days{max_days - 1});
+    out.push_back({d, end});
+    d = end + date::days{1};
+  }
+  return out;
+}
+
+}  // namespace connhost::tiktok

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "config/config.hpp"
+#include "store/store.hpp"
+
+namespace connhost::cli {
+
+// Opens the store a configuration names, resolving a secret connection string. Throws
+// store::StoreError or std::invalid_argument with a message fit for ops.
+store::Store open_store(const config::HostConfig& config);
+store::StoreOptions store_options(const config::HostConfig& config);
+
+}  // namespace connhost::cli
