@@ -22,8 +22,12 @@ demo: build
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# Every bench program, one after the other (figures, not tests). For the figures of
+# docs/performance.md build in Release: make bench BUILD=build-release CMAKE_FLAGS=-DCMAKE_BUILD_TYPE=Release
 bench: build
 	@$(BUILD)/bench/bench_sandbox
+	@$(BUILD)/bench/bench_ingest
+	@$(BUILD)/bench/bench_ratelimit
 
 format:
 	@git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i

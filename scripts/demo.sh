@@ -35,5 +35,8 @@ for pipeline in tiktok_daily meta_daily google_daily; do
   "$CONNHOST" --config "$CONFIG" --log-level warn sync "$pipeline" --months 12
 done
 
-step "connhost --config $CONFIG report monthly (spend, purchases, revenue in each account's currency)"
-"$CONNHOST" --config "$CONFIG" report monthly
+step "connhost --config $CONFIG fx load (config/fx-example.csv: dated rates into USD)"
+"$CONNHOST" --config "$CONFIG" fx load
+
+step "connhost --config $CONFIG report monthly --currency USD (the unified monthly report)"
+"$CONNHOST" --config "$CONFIG" report monthly --currency USD

@@ -11,6 +11,7 @@ PACKAGES=(
   libtomlplusplus-dev libspdlog-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libhowardhinnant-date-dev tzdata
+  clang-14 libclang-rt-14-dev
   postgresql-15 postgresql-client-15
   curl ca-certificates
 )

@@ -3,6 +3,7 @@
 #include "google_parse.hpp"
 
 #include <date/date.h>
+#include <algorithm>
 
 #include <sstream>
 
@@ -29,14 +30,16 @@ std::string next_day(std::string_view day) {
 std::vector<DayRange> chunk_days(std::string_view from, std::string_view to, int days) {
   std::vector<DayRange> out;
   if (days < 1 || from > to) return out;
-  date::sys_days start = to_days(from);
-  const date::sys_days end = to_days(to);
-  while (start <= end) {
-    date::sys_days last = start + date::days{days - 1};
-    if (last > end) last = end;
-    out.push_back({format(start), format(last)});
-    start = last + date::days{1};
+  const date::sys_days start = to_days(from);
+  // Cut from the end: the newest days, which Google still restates, then come in one report
+  // read, the last one, so no day of the settling window keeps an older read's values.
+  for (date::sys_days last = to_days(to); last >= start;) {
+    date::sys_days first = last - date::days{days - 1};
+    if (first < start) first = start;
+    out.push_back({format(first), format(last)});
+    last = first - date::days{1};
   }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 

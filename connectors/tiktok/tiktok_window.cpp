@@ -57,11 +57,14 @@ Day resume_from(std::string_view state, Day window_start, Day window_end) {
 std::vector<Chunk> plan_chunks(Day first, Day last, int max_days) {
   std::vector<Chunk> out;
   if (max_days < 1) max_days = 1;
-  for (Day d = first; d <= last;) {
-    Day end = std::min(last, d + date::days{max_days - 1});
-    out.push_back({d, end});
-    d = end + date::days{1};
+  // Cut from the end: the newest days, which the platform still restates, then come in one
+  // report read, the last one, so no day of the settling window keeps an older read's values.
+  for (Day end = last; end >= first;) {
+    Day begin = std::max(first, end - date::days{max_days - 1});
+    out.push_back({begin, end});
+    end = begin - date::days{1};
   }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 

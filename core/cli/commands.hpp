@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "cli/host_context.hpp"
@@ -20,12 +21,26 @@ struct SyncOptions {
   bool no_progress = false;
 };
 int sync(const GlobalOptions& options, const SyncOptions& sync);
+int run_schedules(const GlobalOptions& options);
 
 struct ReportOptions {
   std::string platform;              // "" for every platform
   std::string from_month, to_month;  // YYYY-MM; empty: everything
   bool by_category = false;
+  // Set: convert to one reporting currency with fx_rates; "" means [reporting] currency.
+  std::optional<std::string> currency;
 };
 int report_monthly(const GlobalOptions& options, const ReportOptions& report);
+
+int categories_apply(const GlobalOptions& options);
+struct OverrideOptions {
+  std::string platform, campaign_id, category, campaign_type;
+};
+int categories_override_set(const GlobalOptions& options, const OverrideOptions& o);
+int categories_override_delete(const GlobalOptions& options, const OverrideOptions& o);
+int categories_override_list(const GlobalOptions& options);
+
+// `file` empty: [reporting] fx_file.
+int fx_load(const GlobalOptions& options, const std::filesystem::path& file);
 
 }  // namespace connhost::cli

@@ -75,7 +75,49 @@ int main(int argc, char** argv) {
   monthly->add_option("--from", ro.from_month, "first month, YYYY-MM");
   monthly->add_option("--to", ro.to_month, "last month, YYYY-MM");
   monthly->add_flag("--by-category", ro.by_category, "one row per category too");
-  monthly->callback([&] { finish(), rc = report_monthly(g, ro); });
+  std::string currency;
+  auto* currency_opt =
+      monthly
+          ->add_option("--currency", currency,
+                       "convert to one reporting currency with the loaded FX rates (no value: "
+                       "[reporting] currency)")
+          ->expected(0, 1);
+  monthly->callback([&] {
+    if (currency_opt->count() > 0) ro.currency = currency;
+    finish(), rc = report_monthly(g, ro);
+  });
+
+  auto* cats = app.add_subcommand("categories", "campaign categories: rules and overrides");
+  cats->require_subcommand(1);
+  cats->add_subcommand("apply", "recategorize every campaign with the current rules and overrides")
+      ->callback([&] { finish(), rc = categories_apply(g); });
+  auto* ov = cats->add_subcommand("override", "per-campaign categories that win over the rules");
+  ov->require_subcommand(1);
+  OverrideOptions oo;
+  auto* ov_set = ov->add_subcommand("set", "set a campaign's category, then re-apply");
+  ov_set->add_option("PLATFORM", oo.platform, "meta, google, tiktok")->required();
+  ov_set->add_option("CAMPAIGN_ID", oo.campaign_id, "the platform's campaign id")->required();
+  ov_set->add_option("CATEGORY", oo.category, "the category")->required();
+  ov_set->add_option("--type", oo.campaign_type, "campaign type (default: from the objective)");
+  ov_set->callback([&] { finish(), rc = categories_override_set(g, oo); });
+  auto* ov_del = ov->add_subcommand("delete", "remove a campaign's override, then re-apply");
+  ov_del->add_option("PLATFORM", oo.platform, "meta, google, tiktok")->required();
+  ov_del->add_option("CAMPAIGN_ID", oo.campaign_id, "the platform's campaign id")->required();
+  ov_del->callback([&] { finish(), rc = categories_override_delete(g, oo); });
+  ov->add_subcommand("list", "every override")->callback([&] {
+    finish(), rc = categories_override_list(g);
+  });
+
+  auto* fx = app.add_subcommand("fx", "foreign exchange rates for the reporting currency");
+  fx->require_subcommand(1);
+  std::string fx_file;
+  auto* fx_load_cmd =
+      fx->add_subcommand("load", "load a CSV date,currency,reporting_currency,rate (upserts)");
+  fx_load_cmd->add_option("FILE", fx_file, "the CSV file (default: [reporting] fx_file)");
+  fx_load_cmd->callback([&] { finish(), rc = fx_load(g, fx_file); });
+
+  app.add_subcommand("run", "run the scheduled pipelines until interrupted (SIGINT, SIGTERM)")
+      ->callback([&] { finish(), rc = run_schedules(g); });
 
   app.add_subcommand("version", "print the version and the plugin ABI")->callback([&] {
     std::cout << "connhost " << CONNHOST_VERSION << " (plugin ABI " << CONNHOST_ABI_MAJOR << "."

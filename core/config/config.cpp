@@ -10,6 +10,7 @@
 #include <memory>
 #include <system_error>
 
+#include "config/categories.hpp"
 #include "config/document.hpp"
 
 namespace connhost::config {
@@ -20,7 +21,8 @@ namespace {
 using detail::Document;
 using detail::Names;
 
-const Names kTopKeys = {"host", "store", "server", "connections", "pipelines"};
+const Names kTopKeys = {"host", "store", "server", "connections", "pipelines", "reporting"};
+const Names kReportingKeys = {"categories_file", "currency", "fx_file"};
 const Names kHostKeys = {"plugin_dirs", "log_level", "log_format"};
 const Names kStoreKeys = {"backend", "path", "url"};
 const Names kServerKeys = {"listen"};
@@ -141,6 +143,55 @@ void read_server(Document& doc, const toml::table* t, HostConfig& cfg) {
   }
 }
 
+bool valid_currency(std::string_view s) {
+  if (s.size() != 3) return false;
+  for (char c : s)
+    if (c < 'A' || c > 'Z') return false;
+  return true;
+}
+
+std::optional<fs::path> path_setting(Document& doc, const toml::table& t, std::string_view key,
+                                     const std::string& path) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::nullopt;
+  auto s = doc.plain_string(*n, path);
+  if (!s) return std::nullopt;
+  if (s->empty()) {
+    doc.error(n->source(), path, "empty path");
+    return std::nullopt;
+  }
+  return doc.resolve(*s);
+}
+
+// The categories file is loaded here too, so that `config validate` and every command that reads
+// the configuration report a broken rule before a sync spends an hour and then cannot categorize.
+void read_reporting(Document& doc, const toml::table* t, ReportingSettings& rep,
+                    std::vector<Diagnostic>& extra) {
+  rep.currency = "USD";
+  if (!t) return;
+  doc.check_keys(*t, "reporting", kReportingKeys);
+  if (const toml::node* n = t->get("currency")) {
+    if (auto s = doc.plain_string(*n, "reporting.currency")) {
+      if (valid_currency(*s))
+        rep.currency = *s;
+      else
+        doc.error(n->source(), "reporting.currency",
+                  "expected an ISO 4217 code of three capital letters, e.g. \"USD\"");
+    }
+  }
+  if (auto p = path_setting(doc, *t, "fx_file", "reporting.fx_file")) rep.fx_file = *p;
+  if (auto p = path_setting(doc, *t, "categories_file", "reporting.categories_file")) {
+    rep.categories_file = *p;
+    auto rules = load_category_rules(*p);
+    if (!rules.ok()) {
+      doc.error(t->get("categories_file")->source(), "reporting.categories_file",
+                "the categories file has " + std::to_string(rules.errors.size()) + " error" +
+                    (rules.errors.size() == 1 ? "" : "s") + " (listed below)");
+      for (auto& e : rules.errors) extra.push_back(std::move(e));
+    }
+  }
+}
+
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
 };
@@ -189,6 +240,7 @@ LoadResult load_string(std::string_view toml, const fs::path& pretend_file,
   Document doc(pretend_file.string(), cfg.file.parent_path(), toml);
 
   LoadResult out;
+  std::vector<Diagnostic> rules_errors;  // another file's: after this file's, in its own order
   if (auto root = doc.parse()) {
     doc.check_keys(*root, "", kTopKeys);
     read_host(doc, doc.table_at(*root, "host"), cfg);
@@ -198,8 +250,10 @@ LoadResult load_string(std::string_view toml, const fs::path& pretend_file,
     cfg.connections =
         detail::read_connections(doc, doc.table_at(*root, "connections"), lookup, index);
     cfg.pipelines = detail::read_pipelines(doc, doc.table_at(*root, "pipelines"), index);
+    read_reporting(doc, doc.table_at(*root, "reporting"), cfg.reporting, rules_errors);
   }
   out.errors = doc.take_errors();
+  for (auto& e : rules_errors) out.errors.push_back(std::move(e));
   if (out.errors.empty()) out.config = std::move(cfg);
   return out;
 }

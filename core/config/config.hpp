@@ -31,6 +31,12 @@
 //   schedule = "every 5m"            # optional: "every <N><s|m|h|d>" or a 5-field cron line
 //   lookback = "7d"                  # optional: "<N>d"
 //
+//   [reporting]
+//   categories_file = "categories.toml"  # optional: category rules (config/categories.hpp);
+//                                        # loaded and checked with this file
+//   currency = "USD"                 # the reporting currency, ISO 4217; default "USD"
+//   fx_file = "fx.csv"               # optional: what `connhost fx load` reads without FILE
+//
 // Secrets: a setting the plugin flags CH_CONFIG_SECRET is only ever a reference, "${env:NAME}"
 // or "${file:PATH}"; a literal is refused. References are also allowed in other string
 // settings and in store.url. Loading checks that each reference can be resolved but keeps only
@@ -106,6 +112,12 @@ struct StoreSettings {
   std::optional<SecretRef> url_secret;  // the url as a reference
 };
 
+struct ReportingSettings {
+  std::filesystem::path categories_file;  // absolute; empty: no rules, every campaign falls back
+  std::string currency;                   // "USD" unless configured
+  std::filesystem::path fx_file;          // absolute; empty when not configured
+};
+
 struct HostConfig {
   std::filesystem::path file;                      // absolute
   std::vector<std::filesystem::path> plugin_dirs;  // absolute
@@ -115,6 +127,7 @@ struct HostConfig {
   std::string listen;
   std::vector<Connection> connections;  // in file order
   std::vector<Pipeline> pipelines;      // in file order
+  ReportingSettings reporting;
 
   const Connection* connection(std::string_view name) const;
 };

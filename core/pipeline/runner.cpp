@@ -1,9 +1,11 @@
 #include "pipeline/runner.hpp"
+#include "store/timestamp.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <thread>
 
+#include "categories/recategorize.hpp"
 #include "config/schedule.hpp"
 #include "config/secret.hpp"
 #include "http/client.hpp"
@@ -17,19 +19,6 @@ namespace connhost::pipeline {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string now_iso() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
 
 struct AccountInfo {
   std::string id;
@@ -77,6 +66,8 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
   if (!o.to.empty()) to = parse_day(o.to);
   if (from && to && *from > *to) throw std::invalid_argument("--from is after --to");
   const int lookback = lookback_days(p, platform);
+  // Loaded before syncing, so a broken rules file stops the run before it spends any requests.
+  const categories::Rules rules = categories::load_rules(config_);
 
   // The connection's settings as the plugin expects them; secrets resolved on demand.
   plugin::Instance::Settings settings;
@@ -117,7 +108,8 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
     sql << "INSERT INTO connections (name, plugin) VALUES (:n, :p) ON CONFLICT (name) DO UPDATE "
            "SET plugin = excluded.plugin",
         soci::use(name), soci::use(plugin_id);
-    std::string pipeline = p.name, origin = o.origin, started = now_iso(), status = "running";
+    std::string pipeline = p.name, origin = o.origin, started = store::now_timestamp(),
+                status = "running";
     std::string ws = from ? format_day(*from) : "", we = to ? format_day(*to) : "";
     soci::indicator ws_ind = from ? soci::i_ok : soci::i_null,
                     we_ind = to ? soci::i_ok : soci::i_null;
@@ -280,9 +272,21 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
     result.error = fatal->error;
     result.failed_account = fatal->account;
   }
+  if (!fatal) {
+    // The rows are committed either way; a failure here only leaves the old categories, which
+    // `connhost categories apply` redoes, so it is reported and does not fail the run.
+    std::lock_guard lock(store_mutex_);
+    try {
+      auto c = categories::recategorize(sql, rules, platform);
+      log::info("{}: categorized {} campaigns ({} by override, {} by rule, {} uncategorized)",
+                p.name, c.campaigns, c.by_override, c.by_rule, c.by_fallback);
+    } catch (const std::exception& e) {
+      log::error("{}: categorizing campaigns failed: {}", p.name, e.what());
+    }
+  }
   {
     std::lock_guard lock(store_mutex_);
-    std::string status = result.status, finished = now_iso();
+    std::string status = result.status, finished = store::now_timestamp();
     std::string category = fatal ? std::string(plugin::category_name(fatal->error.category)) : "";
     std::string error = fatal ? (fatal->account.empty() ? "" : "account " + fatal->account + ": ") +
                                     fatal->error.message

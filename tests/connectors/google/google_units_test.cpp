@@ -153,13 +153,14 @@ TEST(GoogleRequests, BodiesAndQueries) {
 }
 
 TEST(GoogleWindow, Chunks) {
+  // Cut from the end: the newest days (still restated) form one whole chunk, read last.
   auto c = chunk_days("2026-01-15", "2026-03-20", 30);
   ASSERT_EQ(c.size(), 3u);
   EXPECT_EQ(c[0].from, "2026-01-15");
-  EXPECT_EQ(c[0].to, "2026-02-13");
-  EXPECT_EQ(c[1].from, "2026-02-14");
-  EXPECT_EQ(c[1].to, "2026-03-15");
-  EXPECT_EQ(c[2].from, "2026-03-16");
+  EXPECT_EQ(c[0].to, "2026-01-19");
+  EXPECT_EQ(c[1].from, "2026-01-20");
+  EXPECT_EQ(c[1].to, "2026-02-18");
+  EXPECT_EQ(c[2].from, "2026-02-19");
   EXPECT_EQ(c[2].to, "2026-03-20");
   EXPECT_EQ(chunk_days("2026-01-01", "2026-01-01", 30).size(), 1u);
   EXPECT_TRUE(chunk_days("2026-01-02", "2026-01-01", 30).empty());

@@ -381,8 +381,8 @@ TEST_F(TikTokConnectorTest, WindowDaysSettingSetsTheChunk) {
   ASSERT_FALSE(r.error) << r.error->to_string();
   std::vector<std::string> states;
   for (const auto& c : r.checkpoints) states.push_back(c.state);
-  EXPECT_EQ(states, (std::vector<std::string>{"2026-10-01..2026-10-20@2026-10-07",
-                                              "2026-10-01..2026-10-20@2026-10-14",
+  EXPECT_EQ(states, (std::vector<std::string>{"2026-10-01..2026-10-20@2026-10-06",
+                                              "2026-10-01..2026-10-20@2026-10-13",
                                               "2026-10-01..2026-10-20@2026-10-20"}));
   expect_truth(sum(r.rows), acct, "2026-10-01", "2026-10-20");
   for (const char* bad : {"0", "31", "x"}) {

@@ -50,9 +50,12 @@ TEST(TikTokWindow, ChunksAreAtMostThirtyDays) {
   EXPECT_EQ(format_day(chunks[0].last), "2026-01-30");
   EXPECT_EQ(format_day(chunks[1].first), "2026-01-31");
   EXPECT_EQ(format_day(chunks[1].last), "2026-03-01");
+  // Cut from the end: the newest days (still restated) form one whole chunk, read last.
   chunks = plan_chunks(day("2026-01-01"), day("2026-01-10"), 7);
   ASSERT_EQ(chunks.size(), 2u);
-  EXPECT_EQ(format_day(chunks[1].first), "2026-01-08");
+  EXPECT_EQ(format_day(chunks[0].first), "2026-01-01");
+  EXPECT_EQ(format_day(chunks[0].last), "2026-01-03");
+  EXPECT_EQ(format_day(chunks[1].first), "2026-01-04");
   EXPECT_EQ(format_day(chunks[1].last), "2026-01-10");
   EXPECT_EQ(plan_chunks(day("2026-01-01"), day("2026-01-01"), 30).size(), 1u);
   EXPECT_TRUE(plan_chunks(day("2026-01-02"), day("2026-01-01"), 30).empty());

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/html.hpp"
 #include "server/http_types.hpp"
 
 namespace connhost::sandbox::goog {
@@ -27,8 +28,6 @@ std::optional<std::string> base64_decode(std::string_view text);     // standard
 
 // A 22-character id in the alphabet of Google's request ids (base64url).
 std::string new_request_id();
-
-std::string html_escape(std::string_view s);
 
 // The token of "Authorization: Bearer <token>", scheme matched case-insensitively.
 std::optional<std::string> bearer_token(const Request& r);

@@ -5,6 +5,7 @@
 
 #include "meta/state.hpp"
 #include "server/crypto.hpp"
+#include "server/html.hpp"
 
 namespace connhost::sandbox::meta {
 namespace {
@@ -15,32 +16,6 @@ constexpr int64_t kLongLived = 5183944;
 constexpr int64_t kShortLived = 7200;
 constexpr int64_t kCodeLifetime = 600;
 constexpr std::string_view kAppName = "Connhost Sandbox App";
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::vector<std::string> split_scopes(std::string_view s) {
   std::vector<std::string> out;

@@ -80,8 +80,7 @@ Response run(Handler h, Style style, tiktok::State& s, const Request& r) {
   } catch (const tiktok::ApiError& e) {
     if (style == Style::v2_api) return tiktok::v2_error(400, "invalid_params", e.message);
     if (style == Style::v2_oauth) return tiktok::oauth_error(400, "invalid_request", e.message);
-    if (style == Style::html)
-      return tiktok::html_page(400, "TikTok", tiktok::html_escape(e.message));
+    if (style == Style::html) return tiktok::html_page(400, "TikTok", html_escape(e.message));
     return tiktok::envelope_error(e.code, e.message);
   } catch (const tiktok::V2Error& e) {
     return tiktok::v2_error(e.status, e.code, e.message);

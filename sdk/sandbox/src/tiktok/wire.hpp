@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/html.hpp"
 #include "server/http_types.hpp"
 
 namespace connhost::sandbox::tiktok {
@@ -52,7 +53,6 @@ Response v2_ok(json::object data);
 Response v2_error(int status, std::string code, std::string message);
 Response oauth_error(int status, std::string error, std::string description);
 Response html_page(int status, std::string title, std::string body_html);
-std::string html_escape(std::string_view s);
 
 // Query parameters of v1.3 GET endpoints. Arrays and objects arrive as JSON text (notes §1.1);
 // malformed ones are answered with 40002, as every parameter error is.

@@ -1,0 +1,45 @@
+#include <csignal>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/store_open.hpp"
+#include "http/client.hpp"
+#include "log/logger.hpp"
+#include "pipeline/runner.hpp"
+#include "pipeline/scheduler.hpp"
+#include "store/store.hpp"
+
+namespace connhost::cli {
+namespace {
+std::atomic<bool> g_stop{false};
+void on_signal(int) {
+  g_stop = true;
+}
+}  // namespace
+
+int run_schedules(const GlobalOptions& options) {
+  auto ctx = HostContext::open(options);
+  auto loaded = config::load_file(options.config_file, ctx.schema_lookup());
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << e.to_string() << '\n';
+    return kExitConfigInvalid;
+  }
+  try {
+    auto store = open_store(*loaded.config);
+    store.migrate();
+    pipeline::Runner runner(store, *loaded.config, ctx.registry, std::make_shared<http::Client>());
+    pipeline::Scheduler scheduler(runner, *loaded.config);
+    for (const auto& p : scheduler.plan()) log::info("scheduled: {} ({})", p.pipeline, p.schedule);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    int runs = scheduler.run(g_stop);
+    log::info("stopped after {} runs", runs);
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: run failed: " << e.what() << '\n';
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace connhost::cli

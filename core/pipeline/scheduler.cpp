@@ -1,0 +1,70 @@
+#include "pipeline/scheduler.hpp"
+
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "log/logger.hpp"
+#include "pipeline/schedule_clock.hpp"
+
+namespace connhost::pipeline {
+
+Scheduler::Scheduler(Runner& runner, const config::HostConfig& config)
+    : runner_(runner), config_(config) {
+  for (const auto& p : config_.pipelines)
+    if (p.capability == "reporting" && !p.schedule.empty()) plan_.push_back({p.name, p.schedule});
+}
+
+int Scheduler::run(const std::atomic<bool>& stop, std::chrono::milliseconds tick) {
+  struct Entry {
+    const config::Pipeline* pipeline;
+    config::Schedule schedule;
+    std::optional<TimePoint> last_start;
+    std::optional<TimePoint> due;
+  };
+  std::vector<Entry> entries;
+  auto now = std::chrono::system_clock::now();
+  for (const auto& p : config_.pipelines) {
+    if (p.capability != "reporting" || p.schedule.empty()) continue;
+    auto parsed = config::parse_schedule(p.schedule);
+    if (!parsed.schedule) continue;  // the config validator already refused it
+    Entry e{&p, *parsed.schedule, std::nullopt, std::nullopt};
+    // A cron pipeline waits for its minute; an interval pipeline runs at once.
+    e.due = e.schedule.kind == config::Schedule::Kind::every ? std::optional(now)
+                                                             : next_due(e.schedule, now, {});
+    entries.push_back(e);
+  }
+  int runs = 0;
+  while (!stop) {
+    Entry* next = nullptr;
+    for (auto& e : entries)
+      if (e.due && (!next || *e.due < *next->due)) next = &e;
+    if (!next) {
+      log::warn("scheduler: no scheduled reporting pipelines; idle");
+      while (!stop) std::this_thread::sleep_for(tick);
+      break;
+    }
+    now = std::chrono::system_clock::now();
+    if (*next->due > now) {
+      std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(tick, *next->due - now));
+      continue;
+    }
+    auto started = std::chrono::system_clock::now();
+    log::info("scheduler: {} is due ({})", next->pipeline->name, next->pipeline->schedule);
+    try {
+      RunOptions o;
+      o.origin = "schedule";
+      auto r = runner_.run(*next->pipeline, o);
+      log::info("scheduler: {} run {} {}: {} rows, {} requests{}", next->pipeline->name, r.run_id,
+                r.status, r.rows, r.requests, r.error ? " (" + r.error->to_string() + ")" : "");
+    } catch (const std::exception& ex) {
+      log::error("scheduler: {} cannot run: {}", next->pipeline->name, ex.what());
+    }
+    ++runs;
+    next->last_start = started;
+    next->due = next_due(next->schedule, std::chrono::system_clock::now(), next->last_start);
+  }
+  return runs;
+}
+
+}  // namespace connhost::pipeline

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <string>
+
+namespace connhost::store {
+
+// Now, as the text both backends store and compare in timestamp columns:
+// ISO-8601 UTC with milliseconds, "2026-11-22T18:53:13.123Z" (see migrations.cpp).
+std::string now_timestamp();
+
+}  // namespace connhost::store
