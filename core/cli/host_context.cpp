@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "log/logger.hpp"
+#include "pipeline/plugin_schemas.hpp"
 
 namespace connhost::cli {
 
@@ -44,20 +45,7 @@ HostContext HostContext::open(const GlobalOptions& options) {
 }
 
 config::SchemaLookup HostContext::schema_lookup() const {
-  std::vector<std::string> ids;
-  for (const auto& p : registry.plugins()) ids.push_back(p->id);
-  auto find = [this](std::string_view id) -> std::optional<config::PluginSchema> {
-    const auto* p = registry.find(id);
-    if (!p) return std::nullopt;
-    config::PluginSchema s;
-    s.fields = std::span<const ch_config_field>(p->descriptor.config_fields,
-                                                p->descriptor.config_field_count);
-    s.capabilities = p->capabilities;
-    for (size_t i = 0; i < p->reporting.stream_count; ++i)
-      s.streams.emplace_back(p->reporting.streams[i].name.data, p->reporting.streams[i].name.size);
-    return s;
-  };
-  return config::SchemaLookup(find, std::move(ids));
+  return pipeline::plugin_schemas(registry);
 }
 
 }  // namespace connhost::cli

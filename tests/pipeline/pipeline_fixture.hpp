@@ -19,6 +19,7 @@
 #include "config/config.hpp"
 #include "http/client.hpp"
 #include "log/logger.hpp"
+#include "pipeline/plugin_schemas.hpp"
 #include "pipeline/runner.hpp"
 #include "plugin/registry.hpp"
 #include "store/session.hpp"
@@ -40,22 +41,8 @@ struct StoreTotals {
   int64_t rows = 0;  // campaign-days with delivery (TikTok also reports live days with zeros)
 };
 
-// The schema lookup the CLI builds (cli/host_context.cpp), over a registry.
 inline config::SchemaLookup schema_lookup(const plugin::Registry& registry) {
-  std::vector<std::string> ids;
-  for (const auto& p : registry.plugins()) ids.push_back(p->id);
-  auto find = [&registry](std::string_view id) -> std::optional<config::PluginSchema> {
-    const auto* p = registry.find(id);
-    if (!p) return std::nullopt;
-    config::PluginSchema s;
-    s.fields = std::span<const ch_config_field>(p->descriptor.config_fields,
-                                                p->descriptor.config_field_count);
-    s.capabilities = p->capabilities;
-    for (size_t i = 0; i < p->reporting.stream_count; ++i)
-      s.streams.emplace_back(p->reporting.streams[i].name.data, p->reporting.streams[i].name.size);
-    return s;
-  };
-  return config::SchemaLookup(find, std::move(ids));
+  return pipeline::plugin_schemas(registry);
 }
 
 // Writes the sandbox's credentials as files in `dir` (secrets are only ever references) and
