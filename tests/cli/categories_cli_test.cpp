@@ -2,7 +2,9 @@
 // them, on a temporary SQLite store with fixture rows.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
+#include "cli/run_connhost.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -16,20 +18,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out;  // stdout and stderr together, in order
-};
+using connhost::testing::CliRun;
 
 CliRun run(const std::string& args) {
-  std::string cmd = std::string(CONNHOST_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return connhost::testing::run_connhost(args);
 }
 
 class CategoriesCliTest : public ::testing::Test {

@@ -2,7 +2,9 @@
 // plugins stay loaded, config validation with file:line:col, store migrate, exit codes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
+#include "cli/run_connhost.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -15,20 +17,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out;  // stdout and stderr together, in order
-};
+using Run = connhost::testing::CliRun;
 
 Run run(const std::string& args, const std::string& env = "") {
-  std::string cmd = env + " " + std::string(CONNHOST_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return connhost::testing::run_connhost(args, env);
 }
 
 std::string read(const fs::path& p) {
