@@ -7,12 +7,14 @@
 // - campaign_daily: the window in chunks of chunk_days (aligned to its end); each chunk either a
 //   synchronous
 //   GET /act_{id}/insights (1.3) or, for windows longer than async_after_days, an async report
-//   run (1.5: POST, poll GET /{run}, GET /{run}/insights). Each chunk is parsed whole, emitted,
-//   then checkpointed, so memory is one chunk and an interrupted backfill resumes after it.
+//   run (1.5: POST, poll GET /{run}, GET /{run}/insights), several in flight at once. Each chunk
+//   is parsed whole, emitted, then checkpointed, so memory is one chunk and an interrupted
+//   backfill resumes after it.
 #include <connhost/ad_reporting.hpp>
 #include <connhost/connector.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <set>
 #include <thread>
 #include <utility>
@@ -99,6 +101,8 @@ class MetaConnector {
                         "First wait between report-run polls; doubles up to async_poll_max_ms",
                         "1000"),
       connhost::setting("async_poll_max_ms", CH_CONFIG_INT, "Longest wait between polls", "30000"),
+      connhost::setting("async_concurrent_runs", CH_CONFIG_INT,
+                        "Report runs kept in flight at once per read (1-20)", "3"),
       connhost::setting("async_timeout_s", CH_CONFIG_INT,
                         "Give up on a report run after this long (transient error)", "3600"),
       connhost::setting("throttle_default_retry_s", CH_CONFIG_INT,
@@ -257,23 +261,43 @@ class MetaConnector {
       return;
     }
     auto accounts = list_accounts(g, r.account);
-    // Async report runs for long windows (backfills), synchronous reads for short re-reads.
-    bool async = last - first + 1 > settings_.async_after_days;
     // Chunks are aligned to the window's end, not its start: the newest chunk_days are then one
     // request, read last. Those are the days Meta still restates (it settles over 28 days), so
     // the rows committed for them come from one answer rather than from two taken at different
     // moments, with conversions arriving in between.
+    std::vector<Job> jobs;
     const int64_t cd = settings_.chunk_days;
     for (int64_t c0 = from, c1; c0 <= last; c0 = c1 + 1) {
       c1 = last - ((last - c0) / cd) * cd;
-      for (const auto& a : accounts) {
-        auto rows = async ? chunk_async(call, g, a.account_id, c0, c1)
-                          : chunk_sync(g, a.account_id, c0, c1);
-        emit_daily(call, a, rows);
-      }
-      call.checkpoint(daily_state(r.window_start, r.window_end, c1));
+      for (size_t i = 0; i < accounts.size(); ++i)
+        jobs.push_back({&accounts[i], c0, c1, i + 1 == accounts.size()});
     }
+    auto finish = [&](const Job& j, const std::vector<meta::DailyRow>& rows) {
+      emit_daily(call, *j.account, rows);
+      if (j.closes_chunk) call.checkpoint(daily_state(r.window_start, r.window_end, j.c1));
+    };
+    // Async report runs for long windows (backfills), synchronous reads for short re-reads.
+    if (last - first + 1 > settings_.async_after_days)
+      read_async(call, g, jobs, finish);
+    else
+      for (const auto& j : jobs) finish(j, chunk_sync(g, j.account->account_id, j.c0, j.c1));
   }
+
+  // One chunk of one account; the last account's job of a chunk is followed by its checkpoint.
+  struct Job {
+    const meta::Account* account;
+    int64_t c0, c1;
+    bool closes_chunk;
+  };
+
+  // A report run started and not yet read.
+  struct Pending {
+    const Job* job;
+    std::string run_id;
+    std::string what;
+    int64_t deadline_ms;
+    bool complete = false;
+  };
 
   std::vector<meta::DailyRow> chunk_sync(meta::Graph& g, const std::string& id, int64_t c0,
                                          int64_t c1) const {
@@ -285,42 +309,74 @@ class MetaConnector {
         "insights of act_" + id, parse);
   }
 
-  std::vector<meta::DailyRow> chunk_async(connhost::Call& call, meta::Graph& g,
-                                          const std::string& id, int64_t c0, int64_t c1) const {
-    std::string what =
-        "async insights of act_" + id + " " + meta::day_text(c0) + ".." + meta::day_text(c1);
-    auto started =
-        g.post_json(urls_.insights_async(id),
-                    meta::Urls::insights_async_body(meta::day_text(c0), meta::day_text(c1)), what);
-    std::string run_id = meta::parse_report_run_id(started.body, started.trace_id);
-    what += " (report run " + run_id + ")";
-    const int64_t deadline = call.now_ms() + settings_.async_timeout.count();
+  // Keeps up to async_concurrent_runs report runs in flight (Meta runs them in parallel on its
+  // side) and reads them in job order, so the checkpoints stay in order and memory stays one
+  // chunk: waiting on one run no longer idles the connection for the whole poll backoff. Runs
+  // still in flight when the read stops are abandoned; Graph discards them.
+  template <class Finish>
+  void read_async(connhost::Call& call, meta::Graph& g, const std::vector<Job>& jobs,
+                  Finish& finish) const {
+    std::deque<Pending> flight;
+    size_t next = 0;
     auto delay = settings_.async_poll_initial;
-    for (;;) {
-      auto a = g.get(urls_.report_run(run_id), what);
-      auto run = meta::parse_report_run(a.body, a.trace_id);
-      if (run.async_status == "Job Completed") break;
-      if (run.async_status == "Job Failed" || run.async_status == "Job Skipped")
-        throw meta::report_run_failed(run, a.trace_id, g.usage(), settings_.usage_stop_pct,
-                                      settings_.throttle_default_retry, what);
-      if (run.async_status != "Job Not Started" && run.async_status != "Job Started" &&
-          run.async_status != "Job Running")
-        throw Error::data("Meta response (fbtrace_id " + a.trace_id +
-                          "): field 'async_status' has an unknown value '" +
-                          run.async_status.substr(0, 40) + "'");
-      if (call.now_ms() + delay.count() > deadline)
-        throw Error::transient("Meta " + what + ": not completed after " +
-                               std::to_string(settings_.async_timeout.count() / 1000) +
-                               " s (last status '" + run.async_status + "', " +
-                               std::to_string(run.percent) + "%); the chunk will be asked again");
+    while (next < jobs.size() || !flight.empty()) {
+      while (next < jobs.size() && flight.size() < size_t(settings_.async_concurrent_runs))
+        flight.push_back(start_run(call, g, jobs[next++]));
+      for (auto& p : flight)
+        if (!p.complete) p.complete = poll_run(call, g, p, delay);
+      if (flight.front().complete) {
+        const Pending& p = flight.front();
+        finish(*p.job, run_rows(g, p));
+        flight.pop_front();
+        delay = settings_.async_poll_initial;
+        continue;
+      }
       std::this_thread::sleep_for(delay);
       delay = std::min(settings_.async_poll_max, delay * 2);
     }
+  }
+
+  Pending start_run(connhost::Call& call, meta::Graph& g, const Job& j) const {
+    const std::string& id = j.account->account_id;
+    std::string what =
+        "async insights of act_" + id + " " + meta::day_text(j.c0) + ".." + meta::day_text(j.c1);
+    auto started = g.post_json(
+        urls_.insights_async(id),
+        meta::Urls::insights_async_body(meta::day_text(j.c0), meta::day_text(j.c1)), what);
+    std::string run_id = meta::parse_report_run_id(started.body, started.trace_id);
+    what += " (report run " + run_id + ")";
+    return {&j, std::move(run_id), std::move(what),
+            call.now_ms() + settings_.async_timeout.count()};
+  }
+
+  // True once the run has completed; throws when it failed or ran past async_timeout_s.
+  bool poll_run(connhost::Call& call, meta::Graph& g, const Pending& p,
+                std::chrono::milliseconds next_wait) const {
+    auto a = g.get(urls_.report_run(p.run_id), p.what);
+    auto run = meta::parse_report_run(a.body, a.trace_id);
+    if (run.async_status == "Job Completed") return true;
+    if (run.async_status == "Job Failed" || run.async_status == "Job Skipped")
+      throw meta::report_run_failed(run, a.trace_id, g.usage(), settings_.usage_stop_pct,
+                                    settings_.throttle_default_retry, p.what);
+    if (run.async_status != "Job Not Started" && run.async_status != "Job Started" &&
+        run.async_status != "Job Running")
+      throw Error::data("Meta response (fbtrace_id " + a.trace_id +
+                        "): field 'async_status' has an unknown value '" +
+                        run.async_status.substr(0, 40) + "'");
+    if (call.now_ms() + next_wait.count() > p.deadline_ms)
+      throw Error::transient("Meta " + p.what + ": not completed after " +
+                             std::to_string(settings_.async_timeout.count() / 1000) +
+                             " s (last status '" + run.async_status + "', " +
+                             std::to_string(run.percent) + "%); the chunk will be asked again");
+    return false;
+  }
+
+  std::vector<meta::DailyRow> run_rows(meta::Graph& g, const Pending& p) const {
     auto parse = [&](std::string_view body, std::string_view rid) {
-      return meta::parse_insights_page(body, rid, settings_.purchase_types, c0, c1);
+      return meta::parse_insights_page(body, rid, settings_.purchase_types, p.job->c0, p.job->c1);
     };
-    return g.get_all<meta::DailyRow>(urls_.report_run_insights(run_id, settings_.page_size), what,
-                                     parse);
+    return g.get_all<meta::DailyRow>(urls_.report_run_insights(p.run_id, settings_.page_size),
+                                     p.what, parse);
   }
 
   // A chunk's rows, checked as a whole before the first one is emitted.

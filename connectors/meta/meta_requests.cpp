@@ -101,6 +101,7 @@ Settings Settings::from(const connhost::Config& c) {
   s.async_poll_max =
       std::chrono::milliseconds(bounded_int(c, "async_poll_max_ms", 30'000, 1, 600'000));
   s.async_poll_max = std::max(s.async_poll_max, s.async_poll_initial);
+  s.async_concurrent_runs = bounded_int(c, "async_concurrent_runs", 3, 1, 20);
   s.async_timeout = std::chrono::seconds(bounded_int(c, "async_timeout_s", 3600, 1, 24 * 3600));
   s.throttle_default_retry =
       std::chrono::seconds(bounded_int(c, "throttle_default_retry_s", 300, 1, 24 * 3600));

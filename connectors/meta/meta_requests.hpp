@@ -23,6 +23,7 @@ struct Settings {
   std::chrono::milliseconds async_poll_initial{1000};
   std::chrono::milliseconds async_poll_max{30'000};
   std::chrono::milliseconds async_timeout{3'600'000};
+  int64_t async_concurrent_runs = 3;
   std::chrono::milliseconds throttle_default_retry{300'000};
   double usage_pace_pct = 75;
   double usage_stop_pct = 95;

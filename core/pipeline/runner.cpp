@@ -1,5 +1,4 @@
 #include "pipeline/runner.hpp"
-#include "store/timestamp.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +11,7 @@
 #include "http/rate_limiter.hpp"
 #include "log/logger.hpp"
 #include "pipeline/days.hpp"
+#include "pipeline/run_log.hpp"
 #include "pipeline/stream_writer.hpp"
 #include "store/session.hpp"
 
@@ -108,26 +108,13 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
     sql << "INSERT INTO connections (name, plugin) VALUES (:n, :p) ON CONFLICT (name) DO UPDATE "
            "SET plugin = excluded.plugin",
         soci::use(name), soci::use(plugin_id);
-    std::string pipeline = p.name, origin = o.origin, started = store::now_timestamp(),
-                status = "running";
-    std::string ws = from ? format_day(*from) : "", we = to ? format_day(*to) : "";
-    soci::indicator ws_ind = from ? soci::i_ok : soci::i_null,
-                    we_ind = to ? soci::i_ok : soci::i_null;
-    long long id = 0;
-    if (store_.backend() == store::Backend::postgresql) {
-      sql << "INSERT INTO sync_runs (pipeline, connection, origin, window_start, window_end, "
-             "started_at, status) VALUES (:p, :c, :o, :ws, :we, :s, :st) RETURNING id",
-          soci::use(pipeline), soci::use(name), soci::use(origin), soci::use(ws, ws_ind),
-          soci::use(we, we_ind), soci::use(started), soci::use(status), soci::into(id);
-    } else {
-      sql << "INSERT INTO sync_runs (pipeline, connection, origin, window_start, window_end, "
-             "started_at, status) VALUES (:p, :c, :o, :ws, :we, :s, :st)",
-          soci::use(pipeline), soci::use(name), soci::use(origin), soci::use(ws, ws_ind),
-          soci::use(we, we_ind), soci::use(started), soci::use(status);
-      sql << "SELECT last_insert_rowid()", soci::into(id);
-    }
-    result.run_id = id;
+    mark_interrupted_runs(store_);
+    RunStart start{p.name, name, o.origin, std::nullopt, std::nullopt};
+    if (from) start.window_start = format_day(*from);
+    if (to) start.window_end = format_day(*to);
+    result.run_id = begin_run(store_, start);
   }
+  Heartbeat heartbeat(store_, store_mutex_, result.run_id);
 
   auto start = Clock::now();
   Progress progress;
@@ -286,17 +273,13 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
   }
   {
     std::lock_guard lock(store_mutex_);
-    std::string status = result.status, finished = store::now_timestamp();
-    std::string category = fatal ? std::string(plugin::category_name(fatal->error.category)) : "";
-    std::string error = fatal ? (fatal->account.empty() ? "" : "account " + fatal->account + ": ") +
-                                    fatal->error.message
-                              : "";
-    soci::indicator cat_ind = fatal ? soci::i_ok : soci::i_null, err_ind = cat_ind;
-    long long r = result.rows, q = result.requests, id = result.run_id;
-    sql << "UPDATE sync_runs SET finished_at = :f, status = :s, row_count = :r, request_count = "
-           ":q, error_category = :c, error = :e WHERE id = :id",
-        soci::use(finished), soci::use(status), soci::use(r), soci::use(q),
-        soci::use(category, cat_ind), soci::use(error, err_ind), soci::use(id);
+    RunEnd end{result.status, result.rows, result.requests, std::nullopt, std::nullopt};
+    if (fatal) {
+      end.error_category = std::string(plugin::category_name(fatal->error.category));
+      end.error =
+          (fatal->account.empty() ? "" : "account " + fatal->account + ": ") + fatal->error.message;
+    }
+    finish_run(store_, result.run_id, end);
   }
   return result;
 }

@@ -294,6 +294,17 @@ FROM unified_campaign_data
 GROUP BY platform, month, category, currency;
 )sql";
 
+// Who runs a sync and when it last showed signs of life, so that a run whose process died
+// (SIGKILL, power loss) is marked interrupted instead of staying "running" forever.
+constexpr std::string_view kRunOwnersSqlite = R"sql(
+ALTER TABLE sync_runs ADD COLUMN owner TEXT;
+ALTER TABLE sync_runs ADD COLUMN heartbeat_at TEXT;
+)sql";
+constexpr std::string_view kRunOwnersPostgres = R"sql(
+ALTER TABLE sync_runs ADD COLUMN owner TEXT;
+ALTER TABLE sync_runs ADD COLUMN heartbeat_at TIMESTAMPTZ;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{.version = 1,
               .name = "core",
@@ -306,6 +317,11 @@ constexpr std::array kMigrations{
               .sqlite_sql = kReportingSqlite,
               .postgresql_sql = kReportingPostgres},
     Migration{.version = 3, .name = "reporting views", .sql = kReportingViews},
+    Migration{.version = 4,
+              .name = "run owners",
+              .sql = {},
+              .sqlite_sql = kRunOwnersSqlite,
+              .postgresql_sql = kRunOwnersPostgres},
 };
 
 }  // namespace

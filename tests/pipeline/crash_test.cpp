@@ -175,14 +175,22 @@ TEST_P(CrashTest, KilledSyncsThenACompleteOneEqualAnUninterruptedRun) {
   ASSERT_EQ(reap(last), 0) << log_text();
   auto recovered = table_of("crashed.db");
   {
-    // Killed runs stay 'running' in sync_runs (nothing marks them interrupted): recorded, not
-    // asserted.
+    // Each killed run that had begun is marked interrupted by the next run; none stays running.
     store::StoreOptions so;
     so.sqlite_path = dir.path() / "crashed.db";
     auto s = store::Store::open(so);
-    long long running = 0;
+    long long running = 0, interrupted = 0, succeeded = 0, all = 0;
     s.session() << "SELECT COUNT(*) FROM sync_runs WHERE status = 'running'", soci::into(running);
-    RecordProperty("sync_runs_left_running", static_cast<int>(running));
+    s.session() << "SELECT COUNT(*) FROM sync_runs WHERE status = 'interrupted'",
+        soci::into(interrupted);
+    s.session() << "SELECT COUNT(*) FROM sync_runs WHERE status = 'succeeded'",
+        soci::into(succeeded);
+    s.session() << "SELECT COUNT(*) FROM sync_runs", soci::into(all);
+    EXPECT_EQ(running, 0);
+    EXPECT_GE(interrupted, 1) << "kills left rows behind, so at least one run had begun";
+    EXPECT_LE(interrupted, landed);
+    EXPECT_EQ(interrupted + succeeded, all);
+    RecordProperty("sync_runs_interrupted", static_cast<int>(interrupted));
   }
   EXPECT_EQ(recovered.size(), reference.size());
   size_t shown = 0;

@@ -4,6 +4,7 @@
 
 #include "support/postgres.hpp"
 #include "pipeline_fixture.hpp"
+#include "run_log_cases.hpp"
 
 namespace connhost::testing {
 namespace {
@@ -55,6 +56,10 @@ TEST_F(PostgresPipelineTest, GoogleTotalsEqualSandboxTruthAndReRunIsIdentical) {
   auto second = sync("google", "2026-06-01", "2026-09-30");
   ASSERT_EQ(second.status, "succeeded") << (second.error ? second.error->to_string() : "");
   EXPECT_TRUE(daily_table() == before) << "campaign_daily changed on a re-run of settled days";
+}
+
+TEST_F(PostgresPipelineTest, DeadAndSilentRunsAreMarkedInterrupted) {
+  expect_interrupted_runs_marked(*db);
 }
 
 }  // namespace

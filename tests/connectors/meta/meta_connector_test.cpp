@@ -269,6 +269,38 @@ TEST_F(MetaConnectorTest, ThirteenMonthsEqualTruthAndCheckpointEveryChunk) {
   EXPECT_GT(count_requests("report_run/insights"), 14u);  // several pages of 100 per chunk
 }
 
+TEST_F(MetaConnectorTest, ReportRunsOverlapUpToTheConfiguredNumber) {
+  auto a = accounts().at(0);
+  for (int runs : {1, 3}) {
+    sandbox->clear_requests();
+    auto out = connect({{"async_concurrent_runs", std::to_string(runs)}})
+                   ->read("campaign_daily", k13From, kToday, "", a.id);
+    ASSERT_FALSE(out.error) << out.error->to_string();
+    expect_truth(sum(out.rows), sandbox->truth("meta", a.id, k13From, kToday));
+    ASSERT_EQ(out.checkpoints.size(), 14u);
+    // Report runs started before the first one's rows are read, and the most started but not
+    // yet read at any moment.
+    size_t before_first_read = 0, most = 0, open = 0;
+    bool read_any = false;
+    for (const auto& r : sandbox->requests()) {
+      if (r.platform != "meta") continue;
+      if (r.endpoint == "act/insights:async") {
+        ++open;
+        if (!read_any) ++before_first_read;
+      }
+      // The first page of a run's rows closes it (no paging at the default page size here).
+      if (r.endpoint == "report_run/insights" && r.query.find("after=") == std::string::npos) {
+        read_any = true;
+        --open;
+      }
+      most = std::max(most, open);
+    }
+    EXPECT_EQ(before_first_read, size_t(runs));
+    EXPECT_EQ(most, size_t(runs));
+    EXPECT_EQ(count_requests("act/insights:async"), 14u);
+  }
+}
+
 TEST_F(MetaConnectorTest, EveryAccountInOneReadWhenNoneIsNamed) {
   auto inst = connect({{"async_after_days", "90"}});
   auto out = inst->read("campaign_daily", k60From, kToday, "");

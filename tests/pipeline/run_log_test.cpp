@@ -1,0 +1,26 @@
+// sync_runs bookkeeping: runs whose process died are marked interrupted, live ones are left be,
+// and a run records its owner and heartbeat.
+
+#include "pipeline_fixture.hpp"
+#include "run_log_cases.hpp"
+
+namespace connhost::testing {
+namespace {
+
+TEST_F(PipelineTest, DeadAndSilentRunsAreMarkedInterrupted) {
+  expect_interrupted_runs_marked(*db);
+}
+
+TEST_F(PipelineTest, ARunRecordsItsOwnerAndHeartbeat) {
+  auto result = sync("google", "2026-09-01", "2026-09-30");
+  ASSERT_EQ(result.status, "succeeded") << (result.error ? result.error->to_string() : "");
+  std::string owner, beat, finished;
+  long long id = result.run_id;
+  sql() << "SELECT owner, heartbeat_at, finished_at FROM sync_runs WHERE id = :id",
+      soci::into(owner), soci::into(beat), soci::into(finished), soci::use(id);
+  EXPECT_EQ(owner, pipeline::run_owner());
+  EXPECT_EQ(beat, finished);
+}
+
+}  // namespace
+}  // namespace connhost::testing
