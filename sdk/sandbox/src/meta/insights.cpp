@@ -4,6 +4,9 @@
 // created), so all pages of one read agree.
 #include <algorithm>
 #include <set>
+#include <span>
+#include <stdexcept>
+#include <string_view>
 
 #include "meta/insights.hpp"
 
@@ -34,10 +37,16 @@ Response page_of(Call& c, const Account& acc, const std::vector<InsightRow>& row
   GraphError err;
   auto w = page_window(pr, rows.size(), err);
   if (!w) return error_response(err);
-  json::array data;
-  data.reserve(w->end - w->begin);
-  for (size_t i = w->begin; i < w->end; ++i) data.push_back(render_row(acc, rows[i], q));
-  return graph_json(page_envelope(pr, *w, rows.size(), std::move(data)));
+  // The envelope is built with an empty data array and the rendered rows are spliced into
+  // it: rows never become JSON values, and only the envelope goes through graph_escape.
+  std::string envelope = graph_serialize(page_envelope(pr, *w, rows.size(), json::array{}));
+  constexpr std::string_view kHead = R"({"data":[)";
+  if (!envelope.starts_with(kHead))
+    throw std::logic_error("page_envelope no longer starts with data: " + envelope);
+  std::string body(kHead);
+  render_rows(body, acc, std::span(rows).subspan(w->begin, w->end - w->begin), q);
+  body.append(envelope, kHead.size());
+  return Response::json(200, std::move(body));
 }
 
 bool first_page(const Params& p) {

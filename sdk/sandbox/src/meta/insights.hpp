@@ -4,6 +4,7 @@
 // (insights_rows.cpp) and the endpoints (insights.cpp).
 
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -31,9 +32,12 @@ struct Query {
 // kAsyncLimit); the account is taken from the call's path (act_{id}).
 std::optional<Query> parse_query(Call& c, int64_t limit, GraphError& err);
 
-// Rows with delivery, ordered by date then campaign id, and one row as Graph prints it.
+// Rows with delivery, ordered by date then campaign id.
 std::vector<InsightRow> compute_rows(const World& w, const std::string& account, const Query& q);
-json::object render_row(const Account& acc, const InsightRow& r, const Query& q);
+// Appends `rows` as Graph prints them, as the elements of a JSON array ("{...},{...}"),
+// already in Graph's escaping (graph_escape), so the text can go into a body as it is.
+void render_rows(std::string& out, const Account& acc, std::span<const InsightRow> rows,
+                 const Query& q);
 
 // Calendar helpers on days since the epoch.
 std::tuple<int, int, int> ymd(int64_t day);

@@ -5,8 +5,14 @@
 // Purchases (§1.4): every campaign reports at least two overlapping purchase action types, in
 // one of three styles, so summing them is always wrong and the priority pick
 // omni_purchase -> purchase -> offsite_conversion.fb_pixel_purchase is always right.
+//
+// Rows are written straight into the page body: a JSON object per row cost more than the
+// rows themselves, and report pages are the bulk of what the sandbox serves.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <limits>
+#include <string_view>
 
 #include "meta/insights.hpp"
 
@@ -60,37 +66,45 @@ std::vector<InsightRow> compute_rows(const World& w, const std::string& account,
 
 namespace {
 
-// One AdsActionStats element (§1.3): counts as integers, money in micros, both as strings,
-// with per-window keys when action_attribution_windows was given.
-struct Action {
-  std::string type;
-  int64_t amount;
-  bool money;
+// Action types as Graph lists them in `actions` and `cost_per_action_type`: sorted by name, so
+// the index order below is the output order and no row needs a sort.
+enum ActionType : uint8_t {
+  add_to_cart,
+  initiate_checkout,
+  landing_page_view,
+  link_click,
+  pixel_purchase,
+  omni_purchase,
+  onsite_web_purchase,
+  page_engagement,
+  post_engagement,
+  purchase,
+  kActionTypes
 };
+constexpr std::string_view kActionName[kActionTypes] = {"add_to_cart",
+                                                        "initiate_checkout",
+                                                        "landing_page_view",
+                                                        "link_click",
+                                                        "offsite_conversion.fb_pixel_purchase",
+                                                        "omni_purchase",
+                                                        "onsite_web_purchase",
+                                                        "page_engagement",
+                                                        "post_engagement",
+                                                        "purchase"};
 
-json::object action_json(const Action& a, const Query& q, int decimals) {
-  int64_t unit = 1;
-  if (a.money)
-    for (int i = decimals; i < 6; ++i) unit *= 10;
-  auto fmt = [&](int64_t v) { return a.money ? money(v, decimals) : std::to_string(v); };
-  auto part = [&](int64_t v, double share) {
-    return static_cast<int64_t>(std::floor(static_cast<double>(v / unit) * share)) * unit;
+// One row's AdsActionStats (§1.3). Counts are keyed by type (0: not reported, which Graph
+// leaves out as it leaves out zero counts); values keep the order they are reported in, and
+// their presence matters even at zero (the ROAS pick looks at types, not amounts).
+struct Actions {
+  int64_t count[kActionTypes] = {};
+  struct Value {
+    ActionType type;
+    int64_t amount;
   };
-  json::object o{{"action_type", a.type}, {"value", fmt(a.amount)}};
-  int64_t view = part(a.amount, 0.1), click7 = a.amount - view;
-  for (const auto& w : q.windows) {
-    int64_t v = w == "1d_view"     ? view
-                : w == "7d_view"   ? part(a.amount, 0.16)
-                : w == "28d_view"  ? part(a.amount, 0.21)
-                : w == "1d_click"  ? part(click7, 0.85)
-                : w == "28d_click" ? click7 + part(a.amount, 0.04)
-                : w == "1d_ev"     ? 0
-                : w == "7d_click"  ? click7
-                                   : a.amount;
-    o[w] = fmt(v);
-  }
-  return o;
-}
+  Value value[3];
+  int values = 0;
+  void add_value(ActionType t, int64_t amount) { value[values++] = {t, amount}; }
+};
 
 int64_t scale(int64_t micros, int64_t num, int64_t den, int decimals) {
   if (den == 0) return 0;
@@ -101,138 +115,463 @@ int64_t scale(int64_t micros, int64_t num, int64_t den, int decimals) {
 
 // §1.4: purchase types overlap and must not be summed. Style 0 reports all three with
 // omni_purchase the largest; style 1 has no omni_purchase; style 2 has no plain "purchase".
-void purchase_actions(const InsightRow& r, std::vector<Action>& counts, std::vector<Action>& values,
-                      int decimals) {
-  int64_t p = r.m.purchases, v = r.m.purchase_value_micros;
-  if (p <= 0) return;
+Actions actions_of(const InsightRow& r, int decimals) {
+  const DayMetrics& m = r.m;
+  Actions a;
+  if (m.link_clicks > 0) {
+    a.count[link_click] = m.link_clicks;
+    a.count[landing_page_view] = m.link_clicks * 78 / 100;
+  }
+  if (m.clicks > 0 || m.impressions > 0) {
+    a.count[page_engagement] = m.clicks + m.impressions / 500;
+    a.count[post_engagement] = m.clicks + m.impressions / 700;
+  }
+  int64_t p = m.purchases, v = m.purchase_value_micros;
+  if (p <= 0) return a;
+  a.count[add_to_cart] = p * 3 + m.link_clicks / 40;
+  a.count[initiate_checkout] = p * 2;
   int64_t web = p > 1 ? p - std::max<int64_t>(1, p / 5) : p;
   int64_t web_v = scale(v, web, p, decimals);
   switch (r.purchase_style) {
     case 0:
-      counts.push_back({"offsite_conversion.fb_pixel_purchase", web, false});
-      counts.push_back({"omni_purchase", p, false});
-      counts.push_back({"purchase", web, false});
-      values.push_back({"offsite_conversion.fb_pixel_purchase", web_v, true});
-      values.push_back({"omni_purchase", v, true});
-      values.push_back({"purchase", web_v, true});
+      a.count[pixel_purchase] = web;
+      a.count[omni_purchase] = p;
+      a.count[purchase] = web;
+      a.add_value(pixel_purchase, web_v);
+      a.add_value(omni_purchase, v);
+      a.add_value(purchase, web_v);
       break;
     case 1: {
       int64_t pixel = p > 1 ? p - std::max<int64_t>(1, p / 6) : p;
-      counts.push_back({"offsite_conversion.fb_pixel_purchase", pixel, false});
-      counts.push_back({"purchase", p, false});
-      values.push_back(
-          {"offsite_conversion.fb_pixel_purchase", scale(v, pixel, p, decimals), true});
-      values.push_back({"purchase", v, true});
+      a.count[pixel_purchase] = pixel;
+      a.count[purchase] = p;
+      a.add_value(pixel_purchase, scale(v, pixel, p, decimals));
+      a.add_value(purchase, v);
       break;
     }
     default:
-      counts.push_back({"offsite_conversion.fb_pixel_purchase", web, false});
-      counts.push_back({"omni_purchase", p, false});
-      counts.push_back({"onsite_web_purchase", web, false});
-      values.push_back({"offsite_conversion.fb_pixel_purchase", web_v, true});
-      values.push_back({"omni_purchase", v, true});
-      values.push_back({"onsite_web_purchase", web_v, true});
+      a.count[pixel_purchase] = web;
+      a.count[omni_purchase] = p;
+      a.count[onsite_web_purchase] = web;
+      a.add_value(pixel_purchase, web_v);
+      a.add_value(omni_purchase, v);
+      a.add_value(onsite_web_purchase, web_v);
       break;
+  }
+  return a;
+}
+
+// The fields and attribution windows of a query, resolved once per page instead of by string
+// comparison in every row.
+enum class Field : uint8_t {
+  account_id,
+  account_name,
+  account_currency,
+  campaign_id,
+  campaign_name,
+  objective,
+  buying_type,
+  spend,
+  impressions,
+  clicks,
+  inline_link_clicks,
+  cpc,
+  cost_per_inline_link_click,
+  cpm,
+  ctr,
+  inline_link_click_ctr,
+  actions,
+  action_values,
+  purchase_roas,
+  website_purchase_roas,
+  cost_per_action_type,
+};
+struct FieldName {
+  std::string_view name;
+  Field field;
+};
+constexpr FieldName kFields[] = {
+    {"account_id", Field::account_id},
+    {"account_name", Field::account_name},
+    {"account_currency", Field::account_currency},
+    {"campaign_id", Field::campaign_id},
+    {"campaign_name", Field::campaign_name},
+    {"objective", Field::objective},
+    {"buying_type", Field::buying_type},
+    {"spend", Field::spend},
+    {"impressions", Field::impressions},
+    {"clicks", Field::clicks},
+    {"inline_link_clicks", Field::inline_link_clicks},
+    {"cpc", Field::cpc},
+    {"cost_per_inline_link_click", Field::cost_per_inline_link_click},
+    {"cpm", Field::cpm},
+    {"ctr", Field::ctr},
+    {"inline_link_click_ctr", Field::inline_link_click_ctr},
+    {"actions", Field::actions},
+    {"action_values", Field::action_values},
+    {"purchase_roas", Field::purchase_roas},
+    {"website_purchase_roas", Field::website_purchase_roas},
+    {"cost_per_action_type", Field::cost_per_action_type},
+};
+
+enum class Window : uint8_t { view1, view7, view28, click1, click7, click28, ev1, full };
+struct WindowKey {
+  Window window;
+  std::string key;  // `"1d_view":`
+};
+Window window_of(std::string_view w) {
+  return w == "1d_view"     ? Window::view1
+         : w == "7d_view"   ? Window::view7
+         : w == "28d_view"  ? Window::view28
+         : w == "1d_click"  ? Window::click1
+         : w == "28d_click" ? Window::click28
+         : w == "1d_ev"     ? Window::ev1
+         : w == "7d_click"  ? Window::click7
+                            : Window::full;  // dda, default
+}
+
+// Graph's escaping (graph_escape) of a JSON string. Ids, currencies, objectives and most names
+// need none, so those are copied; anything else takes the exact path Graph bodies take.
+void put_string(std::string& out, std::string_view s) {
+  bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/' && c != '@';
+  });
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += graph_escape(json::serialize(json::string(s)));
   }
 }
 
+void put_int(std::string& out, int64_t v) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
+}
+
+// money() without its temporaries: micros are exact, so this is digit work only.
+void put_money(std::string& out, int64_t micros, int decimals) {
+  uint64_t v = micros < 0 ? 0 - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
+  if (micros < 0) out += '-';
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, v / 1'000'000);
+  out.append(buf, res.ptr);
+  if (decimals <= 0) return;
+  char frac[6];
+  uint64_t f = v % 1'000'000;
+  for (int i = 5; i >= 0; --i, f /= 10) frac[i] = static_cast<char>('0' + f % 10);
+  int n = std::min(decimals, 6);
+  while (n > 0 && frac[n - 1] == '0') --n;
+  if (n == 0) return;
+  out += '.';
+  out.append(frac, static_cast<size_t>(n));
+}
+
+// decimal(value, 6): to_chars with a precision prints exactly what printf's "%.6f" prints.
+void put_decimal(std::string& out, double value) {
+  char buf[128];
+  auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 6);
+  if (res.ec != std::errc()) {
+    out += decimal(value, 6);
+    return;
+  }
+  std::string_view s(buf, static_cast<size_t>(res.ptr - buf));
+  if (s.find('.') != std::string_view::npos) {
+    while (s.back() == '0') s.remove_suffix(1);
+    if (s.back() == '.') s.remove_suffix(1);
+  }
+  if (s == "-0") s = "0";
+  out += s;
+}
+
+// A day as "YYYY-MM-DD", quoted. Rows come ordered by date, so most rows repeat the previous
+// row's day and format_day runs once per day rather than twice per row.
+struct DayText {
+  int64_t day = std::numeric_limits<int64_t>::min();
+  std::string text;
+  const std::string& of(int64_t d) {
+    if (d != day) {
+      day = d;
+      text = '"' + format_day(d) + '"';
+    }
+    return text;
+  }
+};
+
+class RowWriter {
+ public:
+  RowWriter(const Account& acc, const Query& q) : acc_(acc) {
+    for (const auto& f : q.fields)
+      for (const auto& k : kFields)
+        if (k.name == f) fields_.push_back(k.field);
+    // A repeated window would overwrite its own key with the same value: keep the first.
+    for (const auto& w : q.windows) {
+      std::string key = '"' + w + "\":";
+      bool seen = false;
+      for (const auto& k : windows_) seen = seen || k.key == key;
+      if (!seen) windows_.push_back({window_of(w), std::move(key)});
+    }
+    put_string(acc_id_, acc.id);
+    put_string(acc_name_, acc.name);
+    put_string(acc_currency_, acc.currency);
+  }
+
+  void row(std::string& out, const InsightRow& r) {
+    const DayMetrics& m = r.m;
+    const int dec = acc_.currency_decimals;
+    const double spend = static_cast<double>(m.spend_micros) / 1e6;
+    const Actions a = actions_of(r, dec);
+    out += '{';
+    bool first = true;
+    auto key = [&](std::string_view k) {
+      if (!first) out += ',';
+      first = false;
+      out += '"';
+      out += k;
+      out += "\":";
+    };
+    for (Field f : fields_) {
+      switch (f) {
+        case Field::account_id:
+          key("account_id");
+          out += acc_id_;
+          break;
+        case Field::account_name:
+          key("account_name");
+          out += acc_name_;
+          break;
+        case Field::account_currency:
+          key("account_currency");
+          out += acc_currency_;
+          break;
+        case Field::campaign_id:
+          if (!r.campaign) break;
+          key("campaign_id");
+          put_string(out, r.campaign->id);
+          break;
+        case Field::campaign_name:
+          if (!r.campaign) break;
+          key("campaign_name");
+          put_string(out, r.campaign->name);
+          break;
+        case Field::objective:
+          if (!r.campaign) break;
+          key("objective");
+          put_string(out, r.campaign->objective);
+          break;
+        case Field::buying_type:
+          key("buying_type");
+          out += "\"AUCTION\"";
+          break;
+        case Field::spend:
+          key("spend");
+          quoted(out, [&] { put_money(out, m.spend_micros, dec); });
+          break;
+        case Field::impressions:
+          key("impressions");
+          quoted(out, [&] { put_int(out, m.impressions); });
+          break;
+        case Field::clicks:
+          key("clicks");
+          quoted(out, [&] { put_int(out, m.clicks); });
+          break;
+        case Field::inline_link_clicks:
+          key("inline_link_clicks");
+          quoted(out, [&] { put_int(out, m.link_clicks); });
+          break;
+        case Field::cpc:
+          if (m.clicks <= 0) break;
+          key("cpc");
+          quoted(out, [&] { put_decimal(out, spend / m.clicks); });
+          break;
+        case Field::cost_per_inline_link_click:
+          if (m.link_clicks <= 0) break;
+          key("cost_per_inline_link_click");
+          quoted(out, [&] { put_decimal(out, spend / m.link_clicks); });
+          break;
+        case Field::cpm:
+          if (m.impressions <= 0) break;
+          key("cpm");
+          quoted(out, [&] { put_decimal(out, spend / m.impressions * 1000); });
+          break;
+        case Field::ctr:
+          if (m.impressions <= 0) break;
+          key("ctr");
+          quoted(out, [&] { put_decimal(out, 100.0 * m.clicks / m.impressions); });
+          break;
+        case Field::inline_link_click_ctr:
+          if (m.impressions <= 0) break;
+          key("inline_link_click_ctr");
+          quoted(out, [&] { put_decimal(out, 100.0 * m.link_clicks / m.impressions); });
+          break;
+        case Field::actions: {
+          bool any = false;
+          for (int t = 0; t < kActionTypes; ++t) {
+            if (a.count[t] <= 0) continue;
+            if (!any)
+              key("actions"), out += '[';
+            else
+              out += ',';
+            any = true;
+            action(out, static_cast<ActionType>(t), a.count[t], false, dec);
+          }
+          if (any) out += ']';
+          break;
+        }
+        case Field::action_values: {
+          bool any = false;
+          for (int i = 0; i < a.values; ++i) {
+            if (a.value[i].amount <= 0) continue;
+            if (!any)
+              key("action_values"), out += '[';
+            else
+              out += ',';
+            any = true;
+            action(out, a.value[i].type, a.value[i].amount, true, dec);
+          }
+          if (any) out += ']';
+          break;
+        }
+        case Field::purchase_roas:
+        case Field::website_purchase_roas: {
+          if (!(spend > 0) || a.values == 0) break;
+          // purchase_roas follows the widest purchase type the campaign reports (§1.4
+          // priority); website_purchase_roas the pixel's.
+          const Actions::Value* pick = nullptr;
+          for (ActionType want : {omni_purchase, purchase, pixel_purchase}) {
+            if (f == Field::website_purchase_roas && want != pixel_purchase) continue;
+            for (int i = 0; i < a.values; ++i)
+              if (!pick && a.value[i].type == want) pick = &a.value[i];
+          }
+          if (!pick) break;
+          key(f == Field::purchase_roas ? "purchase_roas" : "website_purchase_roas");
+          out += "[{\"action_type\":\"";
+          out += kActionName[pick->type];
+          out += "\",\"value\":";
+          quoted(out, [&] { put_decimal(out, static_cast<double>(pick->amount) / 1e6 / spend); });
+          out += "}]";
+          break;
+        }
+        case Field::cost_per_action_type: {
+          bool any = false;
+          for (int t = 0; t < kActionTypes; ++t) {
+            if (a.count[t] <= 0) continue;
+            if (!any)
+              key("cost_per_action_type"), out += '[';
+            else
+              out += ',';
+            any = true;
+            out += "{\"action_type\":\"";
+            out += kActionName[t];
+            out += "\",\"value\":";
+            quoted(out, [&] { put_decimal(out, spend / a.count[t]); });
+            out += '}';
+          }
+          if (any) out += ']';
+          break;
+        }
+      }
+    }
+    // Insights rows always carry their date range, requested or not.
+    key("date_start");
+    out += start_.of(r.day_start);
+    key("date_stop");
+    out += stop_.of(r.day_stop);
+    out += '}';
+  }
+
+ private:
+  template <class F>
+  static void quoted(std::string& out, F&& put) {
+    out += '"';
+    put();
+    out += '"';
+  }
+
+  // One AdsActionStats element (§1.3): counts as integers, money in the currency's precision,
+  // both as strings, with per-window keys when action_attribution_windows was given.
+  void action(std::string& out, ActionType type, int64_t amount, bool money, int decimals) const {
+    int64_t unit = 1;
+    if (money)
+      for (int i = decimals; i < 6; ++i) unit *= 10;
+    auto fmt = [&](int64_t v) {
+      out += '"';
+      if (money)
+        put_money(out, v, decimals);
+      else
+        put_int(out, v);
+      out += '"';
+    };
+    auto part = [&](int64_t v, double share) {
+      return static_cast<int64_t>(std::floor(static_cast<double>(v / unit) * share)) * unit;
+    };
+    out += "{\"action_type\":\"";
+    out += kActionName[type];
+    out += "\",\"value\":";
+    fmt(amount);
+    if (windows_.empty()) {
+      out += '}';
+      return;
+    }
+    int64_t view = part(amount, 0.1), click7 = amount - view;
+    for (const auto& w : windows_) {
+      int64_t v = 0;
+      switch (w.window) {
+        case Window::view1:
+          v = view;
+          break;
+        case Window::view7:
+          v = part(amount, 0.16);
+          break;
+        case Window::view28:
+          v = part(amount, 0.21);
+          break;
+        case Window::click1:
+          v = part(click7, 0.85);
+          break;
+        case Window::click28:
+          v = click7 + part(amount, 0.04);
+          break;
+        case Window::ev1:
+          v = 0;
+          break;
+        case Window::click7:
+          v = click7;
+          break;
+        case Window::full:
+          v = amount;
+          break;
+      }
+      out += ',';
+      out += w.key;
+      fmt(v);
+    }
+    out += '}';
+  }
+
+  const Account& acc_;
+  std::vector<Field> fields_;
+  std::vector<WindowKey> windows_;
+  std::string acc_id_, acc_name_, acc_currency_;
+  DayText start_, stop_;
+};
+
 }  // namespace
 
-json::object render_row(const Account& acc, const InsightRow& r, const Query& q) {
-  const DayMetrics& m = r.m;
-  int dec = acc.currency_decimals;
-  double spend = static_cast<double>(m.spend_micros) / 1e6;
-  std::vector<Action> counts, values;
-  if (m.link_clicks > 0) {
-    counts.push_back({"link_click", m.link_clicks, false});
-    counts.push_back({"landing_page_view", m.link_clicks * 78 / 100, false});
+void render_rows(std::string& out, const Account& acc, std::span<const InsightRow> rows,
+                 const Query& q) {
+  RowWriter writer(acc, q);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0) out += ',';
+    size_t before = out.size();
+    writer.row(out, rows[i]);
+    // Rows of one page are alike in size: the first one sizes the rest, so the page body is
+    // allocated about once instead of doubling its way up.
+    if (i == 0) out.reserve(out.size() + (out.size() - before + 1) * (rows.size() - 1) * 9 / 8);
   }
-  if (m.clicks > 0 || m.impressions > 0) {
-    counts.push_back({"page_engagement", m.clicks + m.impressions / 500, false});
-    counts.push_back({"post_engagement", m.clicks + m.impressions / 700, false});
-  }
-  if (m.purchases > 0) {
-    counts.push_back({"add_to_cart", m.purchases * 3 + m.link_clicks / 40, false});
-    counts.push_back({"initiate_checkout", m.purchases * 2, false});
-  }
-  purchase_actions(r, counts, values, dec);
-  std::sort(counts.begin(), counts.end(),
-            [](const Action& a, const Action& b) { return a.type < b.type; });
-
-  json::object o;
-  auto put_list = [&](const char* key, const std::vector<Action>& list) {
-    json::array arr;
-    for (const auto& a : list)
-      if (a.amount > 0) arr.push_back(action_json(a, q, dec));
-    if (!arr.empty()) o[key] = std::move(arr);
-  };
-  for (const auto& f : q.fields) {
-    if (f == "account_id")
-      o[f] = acc.id;
-    else if (f == "account_name")
-      o[f] = acc.name;
-    else if (f == "account_currency")
-      o[f] = acc.currency;
-    else if (f == "campaign_id" && r.campaign)
-      o[f] = r.campaign->id;
-    else if (f == "campaign_name" && r.campaign)
-      o[f] = r.campaign->name;
-    else if (f == "objective" && r.campaign)
-      o[f] = r.campaign->objective;
-    else if (f == "buying_type")
-      o[f] = "AUCTION";
-    else if (f == "spend")
-      o[f] = money(m.spend_micros, dec);
-    else if (f == "impressions")
-      o[f] = std::to_string(m.impressions);
-    else if (f == "clicks")
-      o[f] = std::to_string(m.clicks);
-    else if (f == "inline_link_clicks")
-      o[f] = std::to_string(m.link_clicks);
-    else if (f == "cpc" && m.clicks > 0)
-      o[f] = decimal(spend / m.clicks, 6);
-    else if (f == "cost_per_inline_link_click" && m.link_clicks > 0)
-      o[f] = decimal(spend / m.link_clicks, 6);
-    else if (f == "cpm" && m.impressions > 0)
-      o[f] = decimal(spend / m.impressions * 1000, 6);
-    else if (f == "ctr" && m.impressions > 0)
-      o[f] = decimal(100.0 * m.clicks / m.impressions, 6);
-    else if (f == "inline_link_click_ctr" && m.impressions > 0)
-      o[f] = decimal(100.0 * m.link_clicks / m.impressions, 6);
-    else if (f == "actions")
-      put_list("actions", counts);
-    else if (f == "action_values")
-      put_list("action_values", values);
-    else if ((f == "purchase_roas" || f == "website_purchase_roas") && spend > 0 &&
-             !values.empty()) {
-      // purchase_roas follows the widest purchase type the campaign reports (§1.4 priority);
-      // website_purchase_roas the pixel's.
-      const Action* pick = nullptr;
-      for (const char* want :
-           {"omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"}) {
-        if (f == "website_purchase_roas" &&
-            std::string_view(want) != "offsite_conversion.fb_pixel_purchase")
-          continue;
-        for (const auto& a : values)
-          if (!pick && a.type == want) pick = &a;
-      }
-      if (pick)
-        o[f] = json::array{
-            json::object{{"action_type", pick->type},
-                         {"value", decimal(static_cast<double>(pick->amount) / 1e6 / spend, 6)}}};
-    } else if (f == "cost_per_action_type") {
-      json::array arr;
-      for (const auto& a : counts)
-        if (a.amount > 0)
-          arr.push_back(
-              json::object{{"action_type", a.type}, {"value", decimal(spend / a.amount, 6)}});
-      if (!arr.empty()) o[f] = std::move(arr);
-    }
-  }
-  // Insights rows always carry their date range, requested or not.
-  o["date_start"] = format_day(r.day_start);
-  o["date_stop"] = format_day(r.day_stop);
-  return o;
 }
 
 }  // namespace connhost::sandbox::meta
