@@ -23,6 +23,12 @@ struct SyncOptions {
 int sync(const GlobalOptions& options, const SyncOptions& sync);
 int run_schedules(const GlobalOptions& options);
 
+struct ServeOptions {
+  std::string listen;  // HOST:PORT; empty: [server] listen
+  bool no_scheduler = false;
+};
+int serve(const GlobalOptions& options, const ServeOptions& serve);
+
 struct ReportOptions {
   std::string platform;              // "" for every platform
   std::string from_month, to_month;  // YYYY-MM; empty: everything

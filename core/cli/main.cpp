@@ -119,6 +119,18 @@ int main(int argc, char** argv) {
   app.add_subcommand("run", "run the scheduled pipelines until interrupted (SIGINT, SIGTERM)")
       ->callback([&] { finish(), rc = run_schedules(g); });
 
+  ServeOptions sv;
+  auto* serve_cmd = app.add_subcommand(
+      "serve",
+      "serve the HTTP API, the dashboard, /healthz, /readyz and /metrics, and run the scheduled "
+      "pipelines, until interrupted (SIGINT, SIGTERM)");
+  serve_cmd->add_option("--listen", sv.listen,
+                        "HOST:PORT or [IPV6]:PORT to listen on (default: [server] listen, else "
+                        "127.0.0.1:8007); anything but loopback needs [server] api_key");
+  serve_cmd->add_flag("--no-scheduler", sv.no_scheduler,
+                      "serve only: leave the scheduled pipelines to another process");
+  serve_cmd->callback([&] { finish(), rc = serve(g, sv); });
+
   app.add_subcommand("version", "print the version and the plugin ABI")->callback([&] {
     std::cout << "connhost " << CONNHOST_VERSION << " (plugin ABI " << CONNHOST_ABI_MAJOR << "."
               << CONNHOST_ABI_MINOR << ")\n";

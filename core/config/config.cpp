@@ -5,13 +5,13 @@
 #include "config/config.hpp"
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <memory>
 #include <system_error>
 
 #include "config/categories.hpp"
 #include "config/document.hpp"
+#include "config/listen_address.hpp"
 
 namespace connhost::config {
 namespace fs = std::filesystem;
@@ -25,31 +25,14 @@ const Names kTopKeys = {"host", "store", "server", "connections", "pipelines", "
 const Names kReportingKeys = {"categories_file", "currency", "fx_file"};
 const Names kHostKeys = {"plugin_dirs", "log_level", "log_format"};
 const Names kStoreKeys = {"backend", "path", "url"};
-const Names kServerKeys = {"listen"};
+const Names kServerKeys = {"listen", "api_key", "max_body_bytes", "web_root"};
 const Names kLogLevels = {"trace", "debug", "info", "warn", "error", "off"};
 const Names kLogFormats = {"text", "json"};
 const Names kBackends = {"sqlite", "postgresql"};
 
 bool valid_listen(std::string_view s) {
-  size_t colon;
-  std::string_view host;
-  if (s.starts_with('[')) {
-    size_t close = s.find("]:");
-    if (close == std::string_view::npos) return false;
-    host = s.substr(1, close - 1);
-    colon = close + 1;
-  } else {
-    colon = s.rfind(':');
-    if (colon == std::string_view::npos) return false;
-    host = s.substr(0, colon);
-    if (host.find(':') != std::string_view::npos) return false;  // IPv6 needs its brackets
-  }
-  if (host.empty() || host.find_first_of(" \t/") != std::string_view::npos) return false;
-  std::string_view port = s.substr(colon + 1);
-  int p = 0;
-  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-  return !port.empty() && ec == std::errc{} && ptr == port.data() + port.size() && p >= 1 &&
-         p <= 65535;
+  auto a = parse_listen(s);
+  return a && a->port >= 1;
 }
 
 void read_host(Document& doc, const toml::table* t, HostConfig& cfg) {
@@ -127,22 +110,6 @@ void read_store(Document& doc, const toml::table* t, StoreSettings& st) {
               "store.backend = \"postgresql\", or remove the url)");
 }
 
-void read_server(Document& doc, const toml::table* t, HostConfig& cfg) {
-  cfg.listen = "127.0.0.1:8007";
-  if (!t) return;
-  doc.check_keys(*t, "server", kServerKeys);
-  if (const toml::node* n = t->get("listen")) {
-    auto s = doc.plain_string(*n, "server.listen");
-    if (!s) return;
-    if (valid_listen(*s))
-      cfg.listen = *s;
-    else
-      doc.error(n->source(), "server.listen",
-                "expected HOST:PORT or [IPV6]:PORT with a port from 1 to 65535, e.g. "
-                "\"127.0.0.1:8007\"");
-  }
-}
-
 bool valid_currency(std::string_view s) {
   if (s.size() != 3) return false;
   for (char c : s)
@@ -161,6 +128,47 @@ std::optional<fs::path> path_setting(Document& doc, const toml::table& t, std::s
     return std::nullopt;
   }
   return doc.resolve(*s);
+}
+
+constexpr int64_t kMinBody = 1024, kMaxBody = int64_t{1} << 30;
+
+void read_server(Document& doc, const toml::table* t, HostConfig& cfg) {
+  cfg.listen = "127.0.0.1:8007";
+  if (!t) return;
+  doc.check_keys(*t, "server", kServerKeys);
+  ServerSettings& srv = cfg.server;
+  if (const toml::node* n = t->get("listen")) {
+    srv.listen_pos = doc.pos(n->source());
+    if (auto s = doc.plain_string(*n, "server.listen")) {
+      if (valid_listen(*s))
+        cfg.listen = *s;
+      else
+        doc.error(n->source(), "server.listen",
+                  "expected HOST:PORT or [IPV6]:PORT with a port from 1 to 65535, e.g. "
+                  "\"127.0.0.1:8007\"");
+    }
+  }
+  if (const toml::node* n = t->get("api_key")) {
+    const auto* s = n->as_string();
+    if (s && looks_like_secret_ref(s->get()))
+      srv.api_key = doc.reference(s->get(), *n, "server.api_key");
+    else
+      doc.error(n->source(), "server.api_key",
+                "the API key is a secret and is never written in the config file; use a "
+                "reference instead, e.g. \"${env:CONNHOST_API_KEY}\" or \"${file:PATH}\"");
+  }
+  if (const toml::node* n = t->get("max_body_bytes")) {
+    if (!n->is_integer())
+      doc.error(n->source(), "server.max_body_bytes",
+                "expected integer, got " + detail::type_name(*n));
+    else if (int64_t v = n->as_integer()->get(); v < kMinBody || v > kMaxBody)
+      doc.error(n->source(), "server.max_body_bytes",
+                "expected a number of bytes from " + std::to_string(kMinBody) + " to " +
+                    std::to_string(kMaxBody));
+    else
+      srv.max_body_bytes = v;
+  }
+  if (auto p = path_setting(doc, *t, "web_root", "server.web_root")) srv.web_root = *p;
 }
 
 // The categories file is loaded here too, so that `config validate` and every command that reads

@@ -15,8 +15,13 @@
 //   path = "../data/connhost.db"     # sqlite file; default "data/connhost.db"
 //   url = "${env:CONNHOST_PG_URL}"   # postgresql only, and required there: a libpq connection
 //                                    # string, literal or a reference
-//   [server]
+//   [server]                         # `connhost serve` (docs/api.md)
 //   listen = "127.0.0.1:8007"        # default; HOST:PORT or [IPV6]:PORT
+//   api_key = "${env:CONNHOST_API_KEY}"  # a reference only; required when listen is not
+//                                    # loopback, enforced whenever set
+//   max_body_bytes = 1048576         # request body limit, 1024 .. 1073741824; default 1 MiB
+//   web_root = "../web"              # the dashboard's files; default: the installed or
+//                                    # source tree's web/
 //
 //   [connections.tiktok_main]        # name: [a-z][a-z0-9_-]*
 //   plugin = "tiktok"                # required: the id of a loaded plugin
@@ -118,6 +123,15 @@ struct ReportingSettings {
   std::filesystem::path fx_file;          // absolute; empty when not configured
 };
 
+// [server], but for `listen`, which HostConfig keeps. One key now; several keys with scopes can
+// come later as [server.api_keys.NAME] tables beside it without changing this one.
+struct ServerSettings {
+  std::optional<SecretRef> api_key;
+  int64_t max_body_bytes = 1024 * 1024;
+  std::filesystem::path web_root;  // absolute; empty: the default (server/static_files.hpp)
+  SourcePos listen_pos;            // where `listen` was written; line 0 when it was not
+};
+
 struct HostConfig {
   std::filesystem::path file;                      // absolute
   std::vector<std::filesystem::path> plugin_dirs;  // absolute
@@ -125,6 +139,7 @@ struct HostConfig {
   std::string log_format;                          // text|json
   StoreSettings store;
   std::string listen;
+  ServerSettings server;
   std::vector<Connection> connections;  // in file order
   std::vector<Pipeline> pipelines;      // in file order
   ReportingSettings reporting;

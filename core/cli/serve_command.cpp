@@ -1,0 +1,160 @@
+// `connhost serve`: the HTTP API, the dashboard, health and metrics, and (unless
+// --no-scheduler) the scheduled pipelines as `connhost run` runs them. It listens before it
+// migrates the store, so probes get /healthz and a 503 from /readyz during a long migration.
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/store_open.hpp"
+#include "config/listen_address.hpp"
+#include "http/client.hpp"
+#include "log/logger.hpp"
+#include "metrics/host_metrics.hpp"
+#include "pipeline/runner.hpp"
+#include "pipeline/scheduler.hpp"
+#include "server/auth.hpp"
+#include "server/dispatcher.hpp"
+#include "server/routes/routes.hpp"
+#include "server/server.hpp"
+#include "server/static_files.hpp"
+
+namespace connhost::cli {
+namespace {
+
+constexpr size_t kStoreConnections = 4;
+
+// The configured key, or an error message. A key that cannot be read now is a configuration
+// error: serving without it would silently drop the protection ops asked for.
+std::optional<std::vector<server::ApiKey>> api_keys(const config::HostConfig& cfg,
+                                                    std::string& error) {
+  std::vector<server::ApiKey> keys;
+  if (!cfg.server.api_key) return keys;
+  auto v = config::resolve_secret(*cfg.server.api_key);
+  if (!v.ok()) {
+    error = "server.api_key: " + v.error;
+    return std::nullopt;
+  }
+  keys.push_back({.id = "default", .secret = *v.value});
+  return keys;
+}
+
+std::string where(const config::HostConfig& cfg) {
+  const auto& p = cfg.server.listen_pos;
+  if (p.line == 0) return cfg.file.string() + ": ";
+  return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": ";
+}
+
+// The scheduled pipelines on their own thread, with their own store connection, as `run` does.
+class BackgroundScheduler {
+ public:
+  BackgroundScheduler(const config::HostConfig& cfg, const plugin::Registry& registry)
+      : store_(open_store(cfg)),
+        runner_(store_, cfg, registry, std::make_shared<http::Client>()),
+        scheduler_(runner_, cfg) {
+    for (const auto& p : scheduler_.plan()) log::info("scheduled: {} ({})", p.pipeline, p.schedule);
+    thread_ = std::thread([this] { scheduler_.run(stop_); });
+  }
+  ~BackgroundScheduler() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  store::Store store_;
+  pipeline::Runner runner_;
+  pipeline::Scheduler scheduler_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+int serve(const GlobalOptions& options, const ServeOptions& so) {
+  auto ctx = HostContext::open(options);
+  auto loaded = config::load_file(options.config_file, ctx.schema_lookup());
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << e.to_string() << '\n';
+    return kExitConfigInvalid;
+  }
+  const config::HostConfig& cfg = *loaded.config;
+  auto listen = config::parse_listen(so.listen.empty() ? cfg.listen : so.listen);
+  if (!listen) {
+    std::cerr << "connhost: --listen " << so.listen
+              << ": expected HOST:PORT or [IPV6]:PORT, e.g. 127.0.0.1:8007\n";
+    return kExitUsage;
+  }
+  std::string key_error;
+  auto keys = api_keys(cfg, key_error);
+  if (!keys) {
+    std::cerr << cfg.file.string() << ": " << key_error << '\n';
+    return kExitConfigInvalid;
+  }
+  if (!listen->loopback() && keys->empty()) {
+    std::cerr << where(cfg) << "server.listen: " << listen->to_string()
+              << " is not a loopback address, so the API needs a key: set [server] api_key = "
+                 "\"${env:CONNHOST_API_KEY}\" (or listen on 127.0.0.1)\n";
+    return kExitConfigInvalid;
+  }
+
+  metrics::declare_host_metrics();
+  metrics::plugin_load_failures().inc(static_cast<double>(ctx.registry.refused().size()));
+  for (const auto& r : ctx.registry.refused())
+    log::warn("plugin refused: {}: {}", r.path.string(), r.reason);
+
+  server::StorePool stores([&cfg] { return open_store(cfg); }, kStoreConnections);
+  server::Readiness readiness;
+  server::ServerContext sctx{.config = cfg,
+                             .plugins = ctx.registry,
+                             .stores = stores,
+                             .readiness = readiness,
+                             .metrics = metrics::global(),
+                             .scheduler_enabled = !so.no_scheduler};
+  server::Router router;
+  server::add_routes(router, sctx);
+  server::Auth auth(std::move(*keys));
+  server::StaticFiles files(cfg.server.web_root.empty() ? server::default_web_root()
+                                                        : cfg.server.web_root);
+  server::Dispatcher dispatch(router, auth, readiness, metrics::global(),
+                              [&files](const server::Request& r) { return files(r); });
+  server::ServerOptions sopts;
+  sopts.listen = *listen;
+  sopts.max_body_bytes = static_cast<size_t>(cfg.server.max_body_bytes);
+  server::Server srv([&dispatch](server::Request& r) { return dispatch(r); }, sopts);
+  try {
+    uint16_t port = srv.start();
+    config::ListenAddress bound{listen->host, port};
+    log::info("serving http://{}/ (API key {}; dashboard from {})", bound.to_string(),
+              auth.required() ? "required" : "not required", files.root().string());
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: " << e.what() << '\n';
+    return kExitFailure;
+  }
+  srv.stop_on_signals();
+
+  try {
+    readiness.set(server::Readiness::State::migrating, "the store is migrating");
+    open_store(cfg).migrate();
+    readiness.set(server::Readiness::State::ready);
+  } catch (const std::exception& e) {
+    readiness.set(server::Readiness::State::failed, "the store could not be migrated");
+    std::cerr << "connhost: serve: store migration failed: " << e.what() << '\n';
+    srv.stop();
+    return kExitFailure;
+  }
+
+  try {
+    std::optional<BackgroundScheduler> scheduler;
+    if (!so.no_scheduler) scheduler.emplace(cfg, ctx.registry);
+    srv.wait();
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: serve failed: " << e.what() << '\n';
+    return kExitFailure;
+  }
+  log::info("server stopped");
+  return kExitOk;
+}
+
+}  // namespace connhost::cli

@@ -1,0 +1,13 @@
+#include "server/routes/routes.hpp"
+
+namespace connhost::server {
+
+void add_routes(Router& router, ServerContext& ctx) {
+  add_health_routes(router, ctx);
+  add_ops_routes(router, ctx);
+  add_runs_routes(router, ctx);
+  // add_reporting_routes(router, ctx);  // once routes/reporting_routes.cpp exists
+  add_openapi_route(router);
+}
+
+}  // namespace connhost::server
