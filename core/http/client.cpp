@@ -235,6 +235,7 @@ Response Client::send(const Request& r) {
   bool may_retry = idempotent(r.method);
   std::string last_error;
   for (int attempt = 0;; ++attempt) {
+    if (r.before_attempt) r.before_attempt();
     auto c = impl_->take(t);
     try {
       Response resp;

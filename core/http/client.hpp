@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -25,6 +26,9 @@ struct Request {
   Headers headers;
   std::string body;
   std::chrono::milliseconds timeout{0};  // 0: the client's default
+  // Called before each attempt, the client's own retries included, so that a caller's rate
+  // limit paces every request that reaches the server and its count includes them.
+  std::function<void()> before_attempt;
 };
 
 struct Response {

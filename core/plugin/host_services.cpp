@@ -65,14 +65,16 @@ ch_status svc_http(ch_call* call, const ch_http_request* req, ch_http_response* 
   r.body = std::string(view(req->body));
   if (CH_HAS_FIELD(req, ch_http_request, timeout_ms) && req->timeout_ms > 0)
     r.timeout = std::chrono::milliseconds(req->timeout_ms);
-  if (call->limiter) {
-    auto waited = call->limiter->acquire();
-    if (waited > std::chrono::milliseconds(100))
-      log::debug("[{}] rate limit: waited {} ms", call->connection,
-                 std::chrono::duration_cast<std::chrono::milliseconds>(waited).count());
-  }
+  r.before_attempt = [call] {
+    if (call->limiter) {
+      auto waited = call->limiter->acquire();
+      if (waited > std::chrono::milliseconds(100))
+        log::debug("[{}] rate limit: waited {} ms", call->connection,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(waited).count());
+    }
+    if (call->request_counter) ++*call->request_counter;
+  };
   auto start = std::chrono::steady_clock::now();
-  if (call->request_counter) ++*call->request_counter;
   try {
     call->last_response = call->http->send(r);
   } catch (const http::TransportError& e) {

@@ -77,6 +77,24 @@ TEST_F(ClientTest, RetriesA503OnGetUntilItSucceeds) {
   EXPECT_EQ(resp.attempts, 3);
 }
 
+TEST_F(ClientTest, EveryAttemptPassesTheCallersHookFirst) {
+  handler = [](sb::Request&, int n) {
+    return n < 3 ? sb::Response::text(503, "busy") : sb::Response::json(200, "{}");
+  };
+  int hooked = 0, calls_seen_by_hook = -1;
+  Request r{"GET", base + "/x", {}, "", {}};
+  r.before_attempt = [&] {
+    // Called before the attempt reaches the server: the server has seen one fewer.
+    EXPECT_EQ(calls, hooked);
+    calls_seen_by_hook = calls;
+    ++hooked;
+  };
+  EXPECT_EQ(client->send(r).status, 200);
+  EXPECT_EQ(hooked, 3);
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(calls_seen_by_hook, 2);
+}
+
 TEST_F(ClientTest, DoesNotRetryAPost) {
   handler = [](sb::Request&, int) { return sb::Response::text(503, "busy"); };
   auto resp = client->send({"POST", base + "/token", {}, "code=1", {}});
