@@ -1,5 +1,7 @@
 #include "google_window.hpp"
 
+#include <connhost/ad_reporting.hpp>
+
 #include "google_parse.hpp"
 
 #include <date/date.h>
@@ -45,24 +47,15 @@ std::vector<DayRange> chunk_days(std::string_view from, std::string_view to, int
 
 std::string make_state(std::string_view window_start, std::string_view window_end,
                        std::string_view last_completed_day) {
-  std::string s(window_start);
-  s += "..";
-  s += window_end;
-  s += "@";
-  s += last_completed_day;
-  return s;
+  return connhost::ad_reporting::daily_state(window_start, window_end, last_completed_day);
 }
 
 std::optional<std::string> resume_from(std::string_view state, std::string_view window_start,
                                        std::string_view window_end) {
-  const std::string start(window_start);
-  // "YYYY-MM-DD..YYYY-MM-DD@YYYY-MM-DD"
-  if (state.size() != 33 || state.substr(10, 2) != ".." || state[22] != '@') return start;
-  std::string_view ws = state.substr(0, 10), we = state.substr(12, 10), last = state.substr(23);
-  if (ws != window_start || we != window_end || !is_iso_date(last)) return start;
-  if (last < window_start) return start;
-  if (last >= window_end) return std::nullopt;
-  return next_day(last);
+  auto last = connhost::ad_reporting::daily_state_last_day(state, window_start, window_end);
+  if (!last) return std::string(window_start);
+  if (*last >= window_end) return std::nullopt;
+  return next_day(*last);
 }
 
 }  // namespace connhost::google

@@ -28,19 +28,14 @@ namespace {
 using connhost::Error;
 namespace ar = connhost::ad_reporting;
 
-// ad_reporting.hpp's state contract: "<window_start>..<window_end>@<last_completed_day>".
 std::string daily_state(std::string_view start, std::string_view end, int64_t last_day) {
-  return std::string(start) + ".." + std::string(end) + "@" + meta::day_text(last_day);
+  return ar::daily_state(start, end, meta::day_text(last_day));
 }
 
-// The last completed day of a state written for this same window; nothing otherwise (another
-// window, or a state this connector did not write), which means "start at the beginning".
 std::optional<int64_t> resume_after(std::string_view state, std::string_view start,
                                     std::string_view end) {
-  std::string prefix = std::string(start) + ".." + std::string(end) + "@";
-  if (state.size() != prefix.size() + 10 || state.substr(0, prefix.size()) != prefix)
-    return std::nullopt;
-  return meta::day_number(state.substr(prefix.size()));
+  auto last = ar::daily_state_last_day(state, start, end);
+  return last ? meta::day_number(*last) : std::nullopt;
 }
 
 std::string account_arg(std::string_view account) {

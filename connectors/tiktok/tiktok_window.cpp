@@ -1,5 +1,7 @@
 #include "tiktok_window.hpp"
 
+#include <connhost/ad_reporting.hpp>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -38,20 +40,15 @@ std::string format_day(Day day) {
 }
 
 std::string make_state(Day window_start, Day window_end, Day last_completed) {
-  return format_day(window_start) + ".." + format_day(window_end) + "@" +
-         format_day(last_completed);
+  return connhost::ad_reporting::daily_state(format_day(window_start), format_day(window_end),
+                                             format_day(last_completed));
 }
 
 Day resume_from(std::string_view state, Day window_start, Day window_end) {
-  // Exact layout: 10 + 2 + 10 + 1 + 10 characters.
-  if (state.size() != 33 || state.substr(10, 2) != ".." || state[22] != '@') return window_start;
-  auto ws = parse_day(state.substr(0, 10));
-  auto we = parse_day(state.substr(12, 10));
-  auto done = parse_day(state.substr(23, 10));
-  if (!ws || !we || !done || *ws != window_start || *we != window_end) return window_start;
-  // A last day outside the window cannot have come from a read of this window.
-  if (*done < window_start || *done > window_end) return window_start;
-  return *done + date::days{1};
+  auto last = connhost::ad_reporting::daily_state_last_day(state, format_day(window_start),
+                                                           format_day(window_end));
+  auto done = last ? parse_day(*last) : std::nullopt;
+  return done ? *done + date::days{1} : window_start;
 }
 
 std::vector<Chunk> plan_chunks(Day first, Day last, int max_days) {

@@ -17,6 +17,10 @@
 
 #include <connhost/connector.hpp>
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace connhost::ad_reporting {
 
 // Column indexes, in declaration order: for Call::Row setters.
@@ -91,5 +95,36 @@ inline constexpr ch_stream_def kStreams[] = {
     stream("campaigns", kCampaignColumns, "campaigns with their status and objective"),
     stream("campaign_daily", kDailyColumns, "performance per campaign and account-local day"),
 };
+
+// The campaign_daily state contract (see the top of this file), written and read the same way
+// by every connector.
+inline std::string daily_state(std::string_view window_start, std::string_view window_end,
+                               std::string_view last_completed_day) {
+  std::string s;
+  s.reserve(window_start.size() + window_end.size() + last_completed_day.size() + 3);
+  s.append(window_start).append("..").append(window_end).append("@").append(last_completed_day);
+  return s;
+}
+
+// The last completed day a state records, when the state was written for exactly this window
+// and that day is a YYYY-MM-DD inside it; nothing otherwise, which means "start at the window's
+// beginning" (another window, or a state that this contract did not write). ISO dates compare
+// as text.
+inline std::optional<std::string_view> daily_state_last_day(std::string_view state,
+                                                            std::string_view window_start,
+                                                            std::string_view window_end) {
+  auto iso_date = [](std::string_view d) {
+    if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+      if (d[i] < '0' || d[i] > '9') return false;
+    return true;
+  };
+  if (state.size() != 33 || state.substr(10, 2) != ".." || state[22] != '@') return std::nullopt;
+  std::string_view last = state.substr(23);
+  if (state.substr(0, 10) != window_start || state.substr(12, 10) != window_end ||
+      !iso_date(last) || last < window_start || last > window_end)
+    return std::nullopt;
+  return last;
+}
 
 }  // namespace connhost::ad_reporting
