@@ -41,12 +41,6 @@ std::optional<std::vector<server::ApiKey>> api_keys(const config::HostConfig& cf
   return keys;
 }
 
-std::string where(const config::HostConfig& cfg) {
-  const auto& p = cfg.server.listen_pos;
-  if (p.line == 0) return cfg.file.string() + ": ";
-  return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": ";
-}
-
 // The scheduled pipelines on their own thread, with their own store connection, as `run` does.
 class BackgroundScheduler {
  public:
@@ -93,9 +87,12 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     return kExitConfigInvalid;
   }
   if (!listen->loopback() && keys->empty()) {
-    std::cerr << where(cfg) << "server.listen: " << listen->to_string()
-              << " is not a loopback address, so the API needs a key: set [server] api_key = "
-                 "\"${env:CONNHOST_API_KEY}\" (or listen on 127.0.0.1)\n";
+    config::Diagnostic d{cfg.server.listen_pos, "server.listen",
+                         listen->to_string() +
+                             " is not a loopback address, so the API needs a key: set [server] "
+                             "api_key = \"${env:CONNHOST_API_KEY}\" (or listen on 127.0.0.1)"};
+    if (d.pos.line == 0) d.pos.file = cfg.file.string();  // from --listen or the default
+    std::cerr << d.to_string() << '\n';
     return kExitConfigInvalid;
   }
 

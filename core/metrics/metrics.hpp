@@ -71,6 +71,11 @@ std::span<const double> latency_buckets();
 // path may look a series up once and keep it. Thread-safe.
 class Registry {
  public:
+  Registry();
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
   // Each returns the series, creating it (and its family) on first use. Throws std::logic_error
   // when `name` is already a family of another type, or is not a valid metric name.
   Counter& counter(std::string_view name, std::string_view help, const Labels& labels = {});

@@ -120,6 +120,9 @@ struct Registry::Family {
   std::map<Labels, std::unique_ptr<Histogram>> histograms;
 };
 
+Registry::Registry() = default;
+Registry::~Registry() = default;
+
 Registry::Family& Registry::family(std::string_view name, std::string_view help, Type type) {
   auto it = families_.find(name);
   if (it == families_.end()) {

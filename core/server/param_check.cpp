@@ -27,6 +27,12 @@ bool valid_date(std::string_view s) {
       .ok();
 }
 
+// The value as the client sent it, cut short: enough to spot the mistake, never a wall of text.
+std::string quoted(const std::string& v) {
+  constexpr size_t kMax = 64;
+  return "'" + (v.size() > kMax ? v.substr(0, kMax) + "..." : v) + "'";
+}
+
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
@@ -36,23 +42,23 @@ std::string joined(const std::vector<std::string>& items) {
 void check_value(const QueryParam& p, const std::string& v) {
   if (p.type == "integer") {
     int64_t n = 0;
-    if (!parse_whole(v, n)) throw BadParameter(p.name, "expected an integer, got '" + v + "'");
+    if (!parse_whole(v, n)) throw BadParameter(p.name, "expected an integer, got " + quoted(v));
     if (p.minimum && n < *p.minimum)
       throw BadParameter(p.name, "must be at least " + std::to_string(*p.minimum));
     if (p.maximum && n > *p.maximum)
       throw BadParameter(p.name, "must be at most " + std::to_string(*p.maximum));
   } else if (p.type == "number") {
     double n = 0;
-    if (!parse_whole(v, n)) throw BadParameter(p.name, "expected a number, got '" + v + "'");
+    if (!parse_whole(v, n)) throw BadParameter(p.name, "expected a number, got " + quoted(v));
   } else if (p.type == "boolean") {
     if (v != "true" && v != "false")
-      throw BadParameter(p.name, "expected true or false, got '" + v + "'");
+      throw BadParameter(p.name, "expected true or false, got " + quoted(v));
   } else if (p.type == "date") {
-    if (!valid_date(v)) throw BadParameter(p.name, "expected a date YYYY-MM-DD, got '" + v + "'");
+    if (!valid_date(v)) throw BadParameter(p.name, "expected a date YYYY-MM-DD, got " + quoted(v));
   }
   if (!p.choices.empty() && std::find(p.choices.begin(), p.choices.end(), v) == p.choices.end())
-    throw BadParameter(p.name,
-                       "unknown value '" + v + "' (expected one of " + joined(p.choices) + ")");
+    throw BadParameter(
+        p.name, "unknown value " + quoted(v) + " (expected one of " + joined(p.choices) + ")");
 }
 
 }  // namespace

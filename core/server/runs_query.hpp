@@ -23,7 +23,7 @@ struct RunRow {
   std::optional<std::string> window_start, window_end;  // YYYY-MM-DD
   std::string started_at;                               // see server/timestamps.hpp
   std::optional<std::string> finished_at;
-  std::string status;  // running | succeeded | failed
+  std::string status;  // running | succeeded | failed | interrupted
   int64_t rows = 0, requests = 0;
   std::optional<std::string> error_category, error;
 };

@@ -74,7 +74,7 @@ void add_runs_routes(Router& router, ServerContext& ctx) {
               .query = {{.name = "pipeline", .description = "only this configured pipeline's runs"},
                         {.name = "status",
                          .description = "only runs in this state",
-                         .choices = {"running", "succeeded", "failed"}},
+                         .choices = {"running", "succeeded", "failed", "interrupted"}},
                         {.name = "limit",
                          .type = "integer",
                          .description = "page size, default 50",
