@@ -1,0 +1,226 @@
+// The browser tests' world: the platform sandbox, a SQLite store filled from it by `connhost sync`
+// for the three platforms over a short window, FX rates, and `connhost serve` on a free loopback
+// port. Everything runs in a temporary folder and is stopped by stop(), also after a failure.
+//
+// The binaries come from ctest (tests/web/CMakeLists.txt) through the environment:
+//   CONNHOST_BIN, CONNHOST_SANDBOX_BIN, CONNHOST_PLUGIN_DIR, CONNHOST_WEB_ROOT, CONNHOST_SOURCE_DIR
+// and, optionally, CHROMIUM (default /usr/bin/chromium) and CONNHOST_WEB_ARTIFACTS (where the
+// screenshots go; default a temporary folder that is kept).
+import { spawn, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const run = promisify(execFile);
+
+function env(name, fallback) {
+  const v = process.env[name] ?? fallback;
+  if (!v) throw new Error(`${name} is not set (run these tests through ctest)`);
+  return v;
+}
+
+// A free loopback port: bind port 0, read what the kernel chose, release it.
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls `url` until it answers 200, failing early when the process behind it has exited.
+async function waitFor(url, proc, what, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited with ${proc.exitCode}:\n${proc.output()}`);
+    try {
+      const r = await fetch(url);
+      if (r.status === 200) return;
+    } catch { /* not listening yet */ }
+    await sleep(50);
+  }
+  throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms:\n${proc.output()}`);
+}
+
+function startProcess(bin, args, logFile) {
+  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = fs.createWriteStream(logFile);
+  let tail = '';
+  const keep = (chunk) => {
+    log.write(chunk);
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  proc.output = () => tail;
+  proc.on('exit', () => log.end());
+  return proc;
+}
+
+async function stopProcess(proc) {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+const iso = (d) => d.toISOString().slice(0, 10);
+
+export class World {
+  constructor() {
+    this.connhost = env('CONNHOST_BIN');
+    this.sandboxBin = env('CONNHOST_SANDBOX_BIN');
+    this.pluginDir = env('CONNHOST_PLUGIN_DIR');
+    this.webRoot = env('CONNHOST_WEB_ROOT');
+    this.sourceDir = env('CONNHOST_SOURCE_DIR');
+    this.chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connhost-web-'));
+    this.artifacts = process.env.CONNHOST_WEB_ARTIFACTS || path.join(this.dir, 'artifacts');
+    fs.mkdirSync(this.artifacts, { recursive: true });
+    this.procs = [];
+  }
+
+  // The synced window: from the first day of last month to yesterday (UTC), a few seconds of
+  // sync for the three platforms, and two months for the pivot.
+  window() {
+    const now = new Date();
+    const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1));
+    const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 1, 1));
+    return { from: iso(from), to: iso(to) };
+  }
+
+  writeConfig(sandboxPort) {
+    const creds = path.join(this.sourceDir, 'config', 'sandbox-credentials');
+    const sb = `http://127.0.0.1:${sandboxPort}`;
+    const q = (s) => JSON.stringify(s); // a TOML basic string is a JSON string for these paths
+    const text = `
+[host]
+plugin_dirs = [${q(this.pluginDir)}]
+log_level = "warn"
+
+[store]
+backend = "sqlite"
+path = ${q(path.join(this.dir, 'connhost.db'))}
+
+[server]
+web_root = ${q(this.webRoot)}
+
+[reporting]
+categories_file = ${q(path.join(this.sourceDir, 'config', 'categories.toml'))}
+currency = "USD"
+fx_file = ${q(path.join(this.sourceDir, 'config', 'fx-example.csv'))}
+
+[connections.tiktok_sandbox]
+plugin = "tiktok"
+base_url = "${sb}"
+open_api_base_url = "${sb}"
+app_id = "7000000000000000001"
+app_secret = "\${file:${creds}/tiktok_app_secret}"
+access_token = "\${file:${creds}/tiktok_access_token}"
+
+[connections.meta_sandbox]
+plugin = "meta"
+base_url = "${sb}"
+app_id = "100000000000001"
+app_secret = "\${file:${creds}/meta_app_secret}"
+access_token = "\${file:${creds}/meta_access_token}"
+async_poll_initial_ms = 20
+async_poll_max_ms = 50
+
+[connections.google_sandbox]
+plugin = "google"
+base_url = "${sb}"
+oauth_base_url = "${sb}"
+client_id = "sandbox-client.apps.googleusercontent.com"
+client_secret = "\${file:${creds}/google_client_secret}"
+refresh_token = "\${file:${creds}/google_refresh_token}"
+
+[pipelines.tiktok_daily]
+connection = "tiktok_sandbox"
+capability = "reporting"
+streams = ["campaigns", "campaign_daily"]
+lookback = "3d"
+
+[pipelines.meta_daily]
+connection = "meta_sandbox"
+capability = "reporting"
+streams = ["campaigns", "campaign_daily"]
+lookback = "3d"
+
+[pipelines.google_daily]
+connection = "google_sandbox"
+capability = "reporting"
+streams = ["campaigns", "campaign_daily"]
+lookback = "3d"
+`;
+    this.config = path.join(this.dir, 'connhost.toml');
+    fs.writeFileSync(this.config, text);
+  }
+
+  async cli(...args) {
+    try {
+      return await run(this.connhost, ['--config', this.config, ...args], { timeout: 60000 });
+    } catch (e) {
+      throw new Error(`connhost ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    }
+  }
+
+  async start() {
+    const sandboxPort = await freePort();
+    const sandbox = startProcess(this.sandboxBin, ['--port', String(sandboxPort)],
+                                 path.join(this.dir, 'sandbox.log'));
+    this.procs.push(sandbox);
+    await waitFor(`http://127.0.0.1:${sandboxPort}/_sandbox/health`, sandbox, 'connhost-sandbox');
+
+    this.writeConfig(sandboxPort);
+    await this.cli('store', 'migrate');
+    const { from, to } = this.window();
+    this.from = from;
+    this.to = to;
+    // One after the other: the three syncs share the one SQLite file.
+    for (const p of ['tiktok_daily', 'meta_daily', 'google_daily'])
+      await this.cli('sync', p, '--from', from, '--to', to, '--no-progress');
+    await this.cli('fx', 'load', path.join(this.sourceDir, 'config', 'fx-example.csv'));
+
+    const port = await freePort();
+    const serve = startProcess(this.connhost,
+                               ['--config', this.config, 'serve', '--listen', `127.0.0.1:${port}`,
+                                '--no-scheduler'],
+                               path.join(this.dir, 'serve.log'));
+    this.procs.push(serve);
+    this.base = `http://127.0.0.1:${port}`;
+    await waitFor(`${this.base}/readyz`, serve, 'connhost serve');
+    return this;
+  }
+
+  // GET an API path; the parsed body, or throws with the status and body.
+  async api(p) {
+    const r = await fetch(this.base + p);
+    const body = await r.json();
+    if (!r.ok) throw new Error(`GET ${p}: ${r.status} ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  async stop() {
+    for (const p of this.procs.reverse()) await stopProcess(p);
+    this.procs = [];
+    // The store and logs go with the run, unless the screenshots were put inside it.
+    if (!this.artifacts.startsWith(this.dir) && !process.env.CONNHOST_WEB_KEEP)
+      fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  logs() {
+    const read = (f) => { try { return fs.readFileSync(path.join(this.dir, f), 'utf8').slice(-3000); } catch { return ''; } };
+    return `--- serve.log\n${read('serve.log')}\n--- sandbox.log\n${read('sandbox.log')}`;
+  }
+}
