@@ -719,12 +719,11 @@ async function syncNow() {
       renderSyncStatus(runs);
     }
     const failed = runs.filter((r) => r.run.status !== 'succeeded');
+    if (state.tab === platform || state.tab === 'ops') await refresh();
+    // After the refresh, which clears the banner: the failure stays on screen.
     if (failed.length) {
       showError(new Error(failed.map((r) => `Sync ${r.pipeline} (run ${r.id}) ${r.run.status}: ${r.run.error ?? 'no message'}`).join('; ')));
     }
-    if (state.tab === platform) await refresh();
-    else if (state.tab === 'ops') await refresh();
-    if (failed.length) $('error-banner').hidden = false; // refresh() cleared it; the failure stays
   } catch (e) {
     showError(e);
   } finally {
@@ -743,9 +742,10 @@ function renderSyncStatus(runs) {
     const status = run ? run.status : 'starting';
     li.dataset.status = status;
     let text = `${r.pipeline} (run ${r.id}): ${status}`;
-    if (run) text += `, ${run.rows ?? 0} rows, ${run.requests ?? 0} requests`;
     const p = run?.progress;
-    if (p && !run.finished_at) {
+    const live = p && !run.finished_at; // the run's row is written at the end; progress is live
+    if (run) text += `, ${(live ? p.rows : run.rows) ?? 0} rows, ${(live ? p.requests : run.requests) ?? 0} requests`;
+    if (live) {
       const parts = [];
       if (isNum(p.accounts_total)) parts.push(`accounts ${p.accounts_done}/${p.accounts_total}`);
       if (isNum(p.days_total)) parts.push(`days ${p.days_done}/${p.days_total}`);
@@ -756,7 +756,7 @@ function renderSyncStatus(runs) {
     if (run?.error) text += ` — ${run.error}`;
     li.textContent = text;
     li.className = `run-${status}`;
-    if (p && isNum(p.days_total) && p.days_total > 0 && !run.finished_at) {
+    if (live && isNum(p.days_total) && p.days_total > 0) {
       const bar = Object.assign(document.createElement('progress'), { max: p.days_total, value: p.days_done });
       bar.setAttribute('aria-label', `${r.pipeline} days done`);
       li.append(' ', bar);
@@ -813,7 +813,8 @@ async function loadOps(gen) {
   }
   if (!failed(runs)) {
     simpleTable($('runs'), ['Id', 'Pipeline', 'Origin', 'Window', 'Started', 'Finished', 'Status', 'Rows', 'Requests', 'Error'],
-      runs.value.runs.map((r) => [r.id, r.pipeline, r.origin, `${r.window_start} to ${r.window_end}`, r.started_at,
+      runs.value.runs.map((r) => [r.id, r.pipeline, r.origin,
+        r.window_start ? `${r.window_start} to ${r.window_end}` : 'lookback', r.started_at,
         r.finished_at, badge(r.status, `run-${r.status}`), r.rows, r.requests,
         r.error ? `${r.error_category ?? 'error'}: ${r.error}` : null]), 'No run yet.');
   }

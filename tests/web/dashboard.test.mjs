@@ -334,6 +334,8 @@ test('the CSV export holds exactly the rows and values the table shows', async (
 
 test('Sync now starts a run that succeeds, shows its progress and refreshes the data', async () => {
   const { page, rec, close } = await openPage('tiktok');
+  // Slow TikTok answers, so the run is seen while it goes on.
+  await world.addFaults([{ platform: 'tiktok', kind: 'latency', latency_ms: 250 }]);
   try {
     const [resp] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/tiktok-reports/sync') && r.request().method() === 'POST'),
@@ -342,6 +344,11 @@ test('Sync now starts a run that succeeds, shows its progress and refreshes the 
     assert.equal(resp.status(), 202);
     const { runs } = await resp.json();
     assert.ok(runs.length >= 1);
+    // While it runs: the status, and the live progress from /api/runs/{id}.
+    const running = page.locator(`#sync-status li[data-run-id="${runs[0].run_id}"][data-status=running]`);
+    await running.waitFor({ timeout: 10000 });
+    await page.waitForFunction((id) => /accounts \d+\/\d+/.test(document.querySelector(`#sync-status li[data-run-id="${id}"]`)?.textContent ?? ''),
+                               runs[0].run_id, { timeout: 10000 });
     for (const r of runs) {
       const li = page.locator(`#sync-status li[data-run-id="${r.run_id}"]`);
       await li.and(page.locator('[data-status=succeeded]')).waitFor({ timeout: 30000 });
@@ -360,7 +367,118 @@ test('Sync now starts a run that succeeds, shows its progress and refreshes the 
     assert.equal(await page.locator('#error-banner').isHidden(), true);
     await screenshot(page, 'sync-tiktok');
   } finally {
+    await world.clearFaults();
     await close();
+  }
+});
+
+test('a failed sync shows the run failure in the banner', async () => {
+  const { page, close } = await openPage('tiktok');
+  await world.addFaults([{ platform: 'tiktok', kind: 'revoked_token', times: -1 }]);
+  try {
+    const [resp] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/tiktok-reports/sync') && r.request().method() === 'POST'),
+      page.click('#sync-now'),
+    ]);
+    const { runs } = await resp.json();
+    const li = page.locator(`#sync-status li[data-run-id="${runs[0].run_id}"][data-status=failed]`);
+    await li.waitFor({ timeout: 30000 });
+    const run = await world.api(`/api/runs/${runs[0].run_id}`);
+    assert.equal(run.status, 'failed');
+    assert.ok(run.error, 'the run has no error message');
+    const banner = page.locator('#error-banner');
+    await banner.waitFor({ state: 'visible' });
+    assert.ok((await banner.textContent()).includes(run.error), `banner: ${await banner.textContent()}`);
+    assert.ok((await li.textContent()).includes(run.error));
+  } finally {
+    await world.clearFaults();
+    await close();
+  }
+});
+
+test('column filters: status and name go to the API, numbers filter the page; pages follow the API', async () => {
+  const { page, rec, close } = await openPage('unified');
+  try {
+    const { start, end } = await shownRange(page);
+    const base = `/api/unified-reports/campaigns?start_date=${start}&end_date=${end}&sort=spend&order=desc`;
+    const lastCampaignsUrl = () => new URL(rec.requests.filter((r) => r.url.includes('/campaigns?')).at(-1).url);
+
+    // Pages: 10 a page, the second page is the API's second page.
+    const all = await world.api(`${base}&page=1&page_size=500`);
+    assert.ok(all.total > 10, `${all.total} campaigns`);
+    await act(page, () => page.evaluate(() => {
+      const sel = document.getElementById('page-size');
+      sel.add(new Option('10', '10'));
+      sel.value = '10';
+      sel.dispatchEvent(new Event('change'));
+    }));
+    await act(page, () => page.click('#page-next'));
+    assert.equal(lastCampaignsUrl().searchParams.get('page'), '2');
+    const p2 = await world.api(`${base}&page=2&page_size=10`);
+    assert.deepEqual(await tableKeys(page), apiKeys(p2));
+    assert.match(await page.locator('#page-info').textContent(), new RegExp(`^Page 2 of ${Math.ceil(all.total / 10)} \\(${all.total} campaigns`));
+    await act(page, () => page.selectOption('#page-size', '50'));
+
+    // Status: a value present on the page, sent as `status`.
+    const statuses = [...new Set(all.campaigns.map((c) => c.status))];
+    const status = statuses.find((s) => all.campaigns.some((c) => c.status !== s));
+    assert.ok(status, `statuses: ${statuses}`);
+    await page.click('#campaigns th[data-key=status] .filter-button');
+    await page.locator('#column-filter label', { hasText: new RegExp(`^ ${status}$`) }).locator('input').check();
+    await act(page, () => page.click('#column-filter-apply'));
+    assert.equal(lastCampaignsUrl().searchParams.get('status'), status);
+    const byStatus = await world.api(`${base}&page=1&page_size=50&status=${encodeURIComponent(status)}`);
+    assert.deepEqual(await tableKeys(page), apiKeys(byStatus));
+    assert.ok(byStatus.total < all.total);
+
+    // Name: the search box, sent as `search`.
+    const word = all.campaigns[0].name.split(/[^A-Za-z]+/).find((w) => w.length >= 3);
+    await page.click('#campaigns th[data-key=name] .filter-button');
+    await page.fill('#cf-search', word);
+    await act(page, () => page.click('#column-filter-apply'));
+    assert.equal(lastCampaignsUrl().searchParams.get('search'), word);
+    const bySearch = await world.api(`${base}&page=1&page_size=50&status=${encodeURIComponent(status)}&search=${encodeURIComponent(word)}`);
+    assert.deepEqual(await tableKeys(page), apiKeys(bySearch));
+
+    // Clicks at most the median of the page: no request, the page's rows narrowed here.
+    await act(page, () => page.click('#clear-column-filters'));
+    const clicks = all.campaigns.slice(0, 50).map((c) => c.clicks).sort((a, b) => a - b);
+    const median = clicks[Math.floor(clicks.length / 2)];
+    const n = rec.requests.length;
+    await page.click('#campaigns th[data-key=clicks] .filter-button');
+    await page.fill('#cf-max', String(median));
+    await act(page, () => page.click('#column-filter-apply'));
+    assert.equal(rec.requests.length, n, 'a numeric filter must not ask the API');
+    const expected = all.campaigns.slice(0, 50).filter((c) => c.clicks <= median).map((c) => `${c.platform}/${c.campaign_id}`);
+    assert.deepEqual(await tableKeys(page), expected);
+    assert.equal(await page.locator('#campaigns th[data-key=clicks] .filter-button.active').count(), 1);
+  } finally {
+    await close();
+  }
+});
+
+test('a 401 shows the API key form; the key is kept in sessionStorage and sent as a bearer', async () => {
+  const key = 'web-test-key-0123456789';
+  const base = await world.startWithKey(key);
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const auth = [];
+  page.on('request', (r) => { if (r.url().includes('/api/')) auth.push(r.headers().authorization ?? null); });
+  try {
+    await page.goto(`${base}/#google`);
+    await page.locator('#auth-form').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#error-banner').isHidden(), true, 'a 401 is said by the form, not the banner');
+    assert.equal(await page.locator('label[for=api-key]').count(), 1);
+    await page.fill('#api-key', key);
+    await page.click('#auth-form button[type=submit]');
+    await settled(page);
+    assert.equal(await page.locator('#auth-form').isHidden(), true);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('connhost.apiKey')), key);
+    assert.equal(auth.at(-1), `Bearer ${key}`);
+    const r = await fetch(`${base}/api/google-reports/dashboard`, { headers: { Authorization: `Bearer ${key}` } });
+    await assertCards(page, (await r.json()).totals, 'google with a key');
+  } finally {
+    await context.close();
   }
 });
 

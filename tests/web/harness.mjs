@@ -180,7 +180,8 @@ lookback = "3d"
     const sandbox = startProcess(this.sandboxBin, ['--port', String(sandboxPort)],
                                  path.join(this.dir, 'sandbox.log'));
     this.procs.push(sandbox);
-    await waitFor(`http://127.0.0.1:${sandboxPort}/_sandbox/health`, sandbox, 'connhost-sandbox');
+    this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+    await waitFor(`${this.sandboxUrl}/_sandbox/health`, sandbox, 'connhost-sandbox');
 
     this.writeConfig(sandboxPort);
     await this.cli('store', 'migrate');
@@ -201,6 +202,35 @@ lookback = "3d"
     this.base = `http://127.0.0.1:${port}`;
     await waitFor(`${this.base}/readyz`, serve, 'connhost serve');
     return this;
+  }
+
+  // A second `connhost serve` on the same store whose [server] api_key is `key` (from the
+  // environment, as a secret must be). Its base URL.
+  async startWithKey(key) {
+    const config = path.join(this.dir, 'connhost-key.toml');
+    fs.writeFileSync(config, fs.readFileSync(this.config, 'utf8')
+      .replace('[server]\n', '[server]\napi_key = "${env:CONNHOST_WEB_TEST_KEY}"\n'));
+    const port = await freePort();
+    const proc = spawn(this.connhost, ['--config', config, 'serve', '--listen', `127.0.0.1:${port}`, '--no-scheduler'],
+                       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CONNHOST_WEB_TEST_KEY: key } });
+    const log = fs.createWriteStream(path.join(this.dir, 'serve-key.log'));
+    proc.stdout.pipe(log);
+    proc.stderr.pipe(log);
+    proc.output = () => fs.readFileSync(path.join(this.dir, 'serve-key.log'), 'utf8').slice(-4000);
+    this.procs.push(proc);
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/readyz`, proc, 'connhost serve (with an API key)');
+    return base;
+  }
+
+  // Sandbox fault rules (docs/sandbox.md), added or all cleared.
+  async addFaults(rules) {
+    const r = await fetch(`${this.sandboxUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults: rules }) });
+    if (!r.ok) throw new Error(`POST /_sandbox/faults: ${r.status} ${await r.text()}`);
+  }
+
+  async clearFaults() {
+    await fetch(`${this.sandboxUrl}/_sandbox/faults`, { method: 'DELETE' });
   }
 
   // GET an API path; the parsed body, or throws with the status and body.
