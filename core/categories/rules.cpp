@@ -67,14 +67,18 @@ size_t Rules::size() const {
   return rules_.size();
 }
 
-Rules load_rules(const std::filesystem::path& file) {
+std::vector<config::CategoryRule> read_rules_file(const std::filesystem::path& file) {
   auto r = config::load_category_rules(file);
   if (!r.ok()) {
     std::string msg;
     for (const auto& e : r.errors) msg += (msg.empty() ? "" : "\n") + e.to_string();
     throw RulesError(msg);
   }
-  return Rules(std::move(r.rules));
+  return std::move(r.rules);
+}
+
+Rules load_rules(const std::filesystem::path& file) {
+  return Rules(read_rules_file(file));
 }
 
 Rules load_rules(const config::HostConfig& config) {

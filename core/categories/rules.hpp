@@ -46,6 +46,8 @@ class Rules {
   std::vector<Compiled> rules_;
 };
 
+// Reads a rules file without compiling it. Throws RulesError listing every diagnostic.
+std::vector<config::CategoryRule> read_rules_file(const std::filesystem::path& file);
 // Loads and compiles a rules file. Throws RulesError.
 Rules load_rules(const std::filesystem::path& file);
 // The rules the configuration names; no rules when it names none. Throws RulesError.

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "categories/recategorize.hpp"
+#include "categories/rule_store.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/store_open.hpp"
@@ -35,18 +36,19 @@ Setup setup(const GlobalOptions& options) {
     return s;
   }
   try {
-    s.rules = categories::load_rules(*ctx.host);
-  } catch (const categories::RulesError& e) {
-    std::cerr << e.what() << '\n';
-    s.rc = kExitConfigInvalid;
-    return s;
-  }
-  try {
     s.store = open_store(*ctx.host);
     s.store->migrate();
   } catch (const std::exception& e) {
     std::cerr << "connhost: " << e.what() << '\n';
     s.rc = kExitFailure;
+    return s;
+  }
+  try {
+    // The rules added through the API first, then the file's.
+    s.rules = categories::rules_in_force(s.store->session(), *ctx.host);
+  } catch (const categories::RulesError& e) {
+    std::cerr << e.what() << '\n';
+    s.rc = kExitConfigInvalid;
     return s;
   }
   s.host = std::move(ctx.host);

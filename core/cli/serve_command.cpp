@@ -13,6 +13,7 @@
 #include "http/client.hpp"
 #include "log/logger.hpp"
 #include "metrics/host_metrics.hpp"
+#include "pipeline/launcher.hpp"
 #include "pipeline/runner.hpp"
 #include "pipeline/scheduler.hpp"
 #include "server/auth.hpp"
@@ -41,24 +42,32 @@ std::optional<std::vector<server::ApiKey>> api_keys(const config::HostConfig& cf
   return keys;
 }
 
-// The scheduled pipelines on their own thread, with their own store connection, as `run` does.
-class BackgroundScheduler {
+// The pipeline runs of this host: one store connection and one Runner shared by the runs the
+// API starts (the Launcher) and, unless --no-scheduler, the scheduled ones on their own thread.
+class HostRuns {
  public:
-  BackgroundScheduler(const config::HostConfig& cfg, const plugin::Registry& registry)
+  HostRuns(const config::HostConfig& cfg, const plugin::Registry& registry, bool schedule)
       : store_(open_store(cfg)),
-        runner_(store_, cfg, registry, std::make_shared<http::Client>()),
+        http_(std::make_shared<http::Client>()),
+        runner_(store_, cfg, registry, http_),
+        launcher_(runner_),
         scheduler_(runner_, cfg) {
+    if (!schedule) return;
     for (const auto& p : scheduler_.plan()) log::info("scheduled: {} ({})", p.pipeline, p.schedule);
     thread_ = std::thread([this] { scheduler_.run(stop_); });
   }
-  ~BackgroundScheduler() {
+  ~HostRuns() {
     stop_ = true;
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
+  pipeline::Launcher& launcher() { return launcher_; }
+  const std::shared_ptr<http::Client>& http() const { return http_; }
 
  private:
   store::Store store_;
+  std::shared_ptr<http::Client> http_;
   pipeline::Runner runner_;
+  pipeline::Launcher launcher_;
   pipeline::Scheduler scheduler_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
@@ -143,9 +152,12 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
   }
 
   try {
-    std::optional<BackgroundScheduler> scheduler;
-    if (!so.no_scheduler) scheduler.emplace(cfg, ctx.registry);
+    HostRuns runs(cfg, ctx.registry, !so.no_scheduler);
+    sctx.http = runs.http();
+    sctx.launcher = &runs.launcher();
     srv.wait();
+    // The handlers are done; runs still going finish before the store closes.
+    sctx.launcher = nullptr;
   } catch (const std::exception& e) {
     std::cerr << "connhost: serve failed: " << e.what() << '\n';
     return kExitFailure;

@@ -5,11 +5,11 @@
 #include <thread>
 
 #include "categories/recategorize.hpp"
+#include "categories/rule_store.hpp"
 #include "config/schedule.hpp"
-#include "config/secret.hpp"
 #include "http/client.hpp"
-#include "http/rate_limiter.hpp"
 #include "log/logger.hpp"
+#include "pipeline/connection_setup.hpp"
 #include "pipeline/days.hpp"
 #include "pipeline/run_log.hpp"
 #include "pipeline/stream_writer.hpp"
@@ -48,18 +48,14 @@ Runner::Runner(store::Store& store, const config::HostConfig& config,
     : store_(store), config_(config), registry_(registry), http_(std::move(http)) {}
 
 RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
-  const config::Connection* conn = config_.connection(p.connection);
-  if (!conn)
-    throw std::invalid_argument("pipeline " + p.name + ": no connection '" + p.connection + "'");
   if (p.capability != "reporting")
     throw std::invalid_argument("pipeline " + p.name + " is a " + p.capability +
                                 " pipeline; only reporting pipelines sync");
-  std::shared_ptr<const plugin::LoadedPlugin> plugin;
-  for (const auto& candidate : registry_.plugins())
-    if (candidate->id == conn->plugin) plugin = candidate;
-  if (!plugin)
-    throw std::invalid_argument("connection " + conn->name + ": plugin '" + conn->plugin +
-                                "' is not loaded");
+  if (!config_.connection(p.connection))
+    throw std::invalid_argument("pipeline " + p.name + ": no connection '" + p.connection + "'");
+  auto setup = setup_connection(config_, registry_, p.connection, http_);
+  const config::Connection* conn = setup.connection;
+  const auto plugin = setup.plugin;
   const std::string platform(plugin->platform());
   std::optional<int64_t> from, to;
   if (!o.from.empty()) from = parse_day(o.from);
@@ -67,38 +63,14 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
   if (from && to && *from > *to) throw std::invalid_argument("--from is after --to");
   const int lookback = lookback_days(p, platform);
   // Loaded before syncing, so a broken rules file stops the run before it spends any requests.
-  const categories::Rules rules = categories::load_rules(config_);
+  // The rules added through the API come first (categories/rule_store.hpp).
+  const categories::Rules rules = [&] {
+    std::lock_guard lock(store_mutex_);
+    return categories::rules_in_force(store_.session(), config_);
+  }();
 
-  // The connection's settings as the plugin expects them; secrets resolved on demand.
-  plugin::Instance::Settings settings;
-  settings.connection = conn->name;
-  std::map<std::string, config::SecretRef> secret_refs;
-  double qps = 0;
-  for (const auto& s : conn->settings) {
-    if (s.secret) {
-      if (s.is_secret) {
-        secret_refs.emplace(s.key, *s.secret);
-        continue;
-      }
-      auto v = config::resolve_secret(*s.secret);
-      if (!v.value)
-        throw std::invalid_argument("connection " + conn->name + "." + s.key + ": " + v.error);
-      settings.values.emplace_back(s.key, *v.value);
-    } else if (!s.is_secret) {
-      settings.values.emplace_back(s.key, s.value);
-    }
-    if (s.key == "rate_limit_qps") qps = std::atof(s.value.c_str());
-  }
-  settings.secret = [secret_refs](std::string_view key) -> std::optional<std::string> {
-    auto it = secret_refs.find(std::string(key));
-    if (it == secret_refs.end()) return std::nullopt;
-    auto v = config::resolve_secret(it->second);
-    return v.value;
-  };
-  settings.http = http_;
-  if (qps > 0) settings.limiter = std::make_shared<http::RateLimiter>(qps, std::max(1.0, qps));
-  auto requests = std::make_shared<std::atomic<int64_t>>(0);
-  settings.requests = requests;
+  plugin::Instance::Settings settings = std::move(setup.settings);
+  auto requests = settings.requests;
 
   RunResult result;
   auto& sql = store_.session();
@@ -115,6 +87,7 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
     result.run_id = begin_run(store_, start);
   }
   Heartbeat heartbeat(store_, store_mutex_, result.run_id);
+  if (o.on_started) o.on_started(result.run_id);
 
   auto start = Clock::now();
   Progress progress;

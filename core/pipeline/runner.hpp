@@ -48,6 +48,8 @@ struct RunOptions {
   std::chrono::seconds max_quota_wait{15 * 60};  // a longer retry-after fails the run as quota
   std::chrono::milliseconds backoff_base{1000};
   std::function<void(const Progress&)> on_progress;
+  // Called once the run is recorded in sync_runs, with its id, before anything is read.
+  std::function<void(int64_t run_id)> on_started;
 };
 
 struct RunResult {

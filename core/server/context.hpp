@@ -5,12 +5,20 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "plugin/registry.hpp"
 #include "server/readiness.hpp"
 #include "server/store_pool.hpp"
+
+namespace connhost::http {
+class Client;
+}
+namespace connhost::pipeline {
+class Launcher;
+}
 
 namespace connhost::server {
 
@@ -24,6 +32,11 @@ struct ServerContext {
   metrics::Registry& metrics;
   // Whether this process runs the scheduled pipelines (serve --no-scheduler: false).
   bool scheduler_enabled = false;
+  // Starts pipeline runs for POST /api/{p}-reports/sync; set once the store is migrated (the
+  // API answers 503 before that). Null: syncing through the API is not available.
+  pipeline::Launcher* launcher = nullptr;
+  // The HTTP client the connection tests use (shared with the runs).
+  std::shared_ptr<http::Client> http;
   // The clock of due times and ages; tests may pin it.
   std::function<std::chrono::system_clock::time_point()> now = [] {
     return std::chrono::system_clock::now();

@@ -60,8 +60,8 @@ TEST_F(StorePostgresTest, MigratesFromZeroToLatest) {
   EXPECT_EQ(store.schema_version(), latest_version());
   EXPECT_THAT(store.tables(),
               ElementsAre("ad_accounts", "ad_campaigns", "campaign_categories", "campaign_daily",
-                          "category_overrides", "connections", "fx_rates", "schema_version",
-                          "stream_state", "sync_runs"));
+                          "category_overrides", "category_rules", "connections", "fx_rates",
+                          "schema_version", "stream_state", "sync_runs"));
   EXPECT_EQ(count_versions(store), static_cast<int>(migrations().size()));
 }
 

@@ -56,8 +56,8 @@ TEST_F(StoreSqliteTest, MigratesFromZeroToLatest) {
   EXPECT_EQ(store.schema_version(), latest_version());
   EXPECT_THAT(store.tables(),
               ElementsAre("ad_accounts", "ad_campaigns", "campaign_categories", "campaign_daily",
-                          "category_overrides", "connections", "fx_rates", "schema_version",
-                          "stream_state", "sync_runs"));
+                          "category_overrides", "category_rules", "connections", "fx_rates",
+                          "schema_version", "stream_state", "sync_runs"));
 
   int rows = 0;
   store.session() << "SELECT COUNT(*) FROM schema_version", soci::into(rows);

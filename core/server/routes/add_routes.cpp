@@ -6,7 +6,8 @@ void add_routes(Router& router, ServerContext& ctx) {
   add_health_routes(router, ctx);
   add_ops_routes(router, ctx);
   add_runs_routes(router, ctx);
-  // add_reporting_routes(router, ctx);  // once routes/reporting_routes.cpp exists
+  add_reporting_routes(router, ctx);
+  add_categories_routes(router, ctx);
   add_openapi_route(router);
 }
 

@@ -18,9 +18,10 @@ void add_runs_routes(Router& router, ServerContext& ctx);
 // /api/openapi.json, generated from `router` when asked, so it lists routes added after it.
 void add_openapi_route(Router& router);
 
-// The reporting API (/api/{platform}-reports/..., /api/categories/...): reporting_routes.cpp,
-// to be written; add its call to add_routes when it exists.
+// The reporting API: /api/{meta,google,tiktok,unified}-reports/...
 void add_reporting_routes(Router& router, ServerContext& ctx);
+// Category rules and overrides, applied at once: /api/categories/...
+void add_categories_routes(Router& router, ServerContext& ctx);
 
 void add_routes(Router& router, ServerContext& ctx);
 

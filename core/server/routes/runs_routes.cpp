@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "pipeline/launcher.hpp"
 #include "server/errors.hpp"
 #include "server/routes/routes.hpp"
 #include "server/runs_query.hpp"
@@ -61,7 +62,18 @@ Response one(ServerContext& ctx, const Request& req) {
     run = find_run(*lease, id);
   }
   if (!run) throw NotFound("no run " + text);
-  return json_response(200, run_json(*run));
+  auto out = run_json(*run);
+  // A run started through the API reports how far it got while it goes on.
+  if (auto p = ctx.launcher ? ctx.launcher->progress(id) : std::nullopt)
+    out["progress"] = json::object{{"accounts_total", p->accounts_total},
+                                   {"accounts_done", p->accounts_done},
+                                   {"days_total", p->days_total},
+                                   {"days_done", p->days_done},
+                                   {"rows", p->rows},
+                                   {"requests", p->requests},
+                                   {"elapsed_s", p->elapsed_s},
+                                   {"message", p->message}};
+  return json_response(200, out);
 }
 
 }  // namespace

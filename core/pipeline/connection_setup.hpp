@@ -1,0 +1,32 @@
+#pragma once
+
+// A configured connection made ready for its plugin: the plugin found in the registry, the
+// settings in the encoding the ABI passes (secrets left as references, resolved only when the
+// plugin asks), the shared HTTP client and the connection's rate limiter. Used by the runner and
+// by the API's connection test, so both talk to the platform the same way.
+
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "plugin/instance.hpp"
+#include "plugin/registry.hpp"
+
+namespace connhost::http {
+class Client;
+}
+
+namespace connhost::pipeline {
+
+struct ConnectionSetup {
+  const config::Connection* connection = nullptr;
+  std::shared_ptr<const plugin::LoadedPlugin> plugin;
+  plugin::Instance::Settings settings;
+};
+
+// Throws std::invalid_argument naming what is wrong: no such connection, its plugin not
+// loaded, a non-secret reference that does not resolve.
+ConnectionSetup setup_connection(const config::HostConfig& config, const plugin::Registry& registry,
+                                 std::string_view connection, std::shared_ptr<http::Client> http);
+
+}  // namespace connhost::pipeline
