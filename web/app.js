@@ -899,10 +899,21 @@ function init() {
   $('test-connections').addEventListener('click', testConnections);
   $('ops-refresh').addEventListener('click', () => refresh());
 
-  window.addEventListener('hashchange', () => {
+  const switchTo = (tab) => {
     closeColumnFilter();
-    if (setTab(tabFromHash())) refresh({ categories: state.tab !== 'ops' });
-  });
+    if (setTab(tab)) refresh({ categories: state.tab !== 'ops' });
+  };
+  // A tab click switches at once (hashchange would come a task later) and records the tab in the
+  // URL; hashchange covers back, forward and a hash typed in.
+  for (const a of document.querySelectorAll('[data-tab]')) {
+    a.addEventListener('click', (e) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return; // a new tab or window
+      e.preventDefault();
+      if (location.hash !== `#${a.dataset.tab}`) history.pushState(null, '', `#${a.dataset.tab}`);
+      switchTo(a.dataset.tab);
+    });
+  }
+  window.addEventListener('hashchange', () => switchTo(tabFromHash()));
   state.tab = null; // so that setTab sees a change
   setTab(tabFromHash());
   refresh({ categories: state.tab !== 'ops' });

@@ -532,6 +532,29 @@ test('the Ops view lists the loaded plugins, the runs and the connection tests',
   }
 });
 
+test('the data refreshes every 5 minutes and the last-updated time follows', async () => {
+  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+  const page = await context.newPage();
+  try {
+    await page.clock.install();
+    const asked = [];
+    page.on('request', (r) => { if (r.url().includes('/api/meta-reports/dashboard')) asked.push(r.url()); });
+    await page.goto(`${world.base}/#meta`);
+    await settled(page);
+    const first = await page.locator('#last-updated').getAttribute('datetime');
+    assert.equal(asked.length, 1);
+    await page.clock.runFor('04:59');
+    assert.equal(asked.length, 1, 'refreshed before 5 minutes');
+    await page.clock.runFor('00:02');
+    await settled(page);
+    assert.equal(asked.length, 2, 'no refresh after 5 minutes');
+    const second = await page.locator('#last-updated').getAttribute('datetime');
+    assert.ok(Date.parse(second) - Date.parse(first) >= 5 * 60 * 1000, `${first} then ${second}`);
+  } finally {
+    await context.close();
+  }
+});
+
 test('on a phone-sized screen the cards and tables stay inside the viewport', async () => {
   const { page, close } = await openPage('unified', { width: 390, height: 844 });
   try {
