@@ -9,6 +9,7 @@
 #include "config/schedule.hpp"
 #include "http/client.hpp"
 #include "log/logger.hpp"
+#include "metrics/host_metrics.hpp"
 #include "pipeline/connection_setup.hpp"
 #include "pipeline/days.hpp"
 #include "pipeline/run_log.hpp"
@@ -123,6 +124,7 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
                                   if (keep) keep->insert(keep->end(), batch.begin(), batch.end());
                                   writer.commit(batch, new_state);
                                   rows += static_cast<int64_t>(batch.size());
+                                  metrics::sync_rows(p.name).inc(static_cast<double>(batch.size()));
                                 });
       if (!res.error) return std::nullopt;
       const auto& e = *res.error;
@@ -231,6 +233,7 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
   if (fatal) {
     result.error = fatal->error;
     result.failed_account = fatal->account;
+    metrics::sync_errors(p.name, plugin::category_name(fatal->error.category)).inc();
   }
   if (!fatal) {
     // The rows are committed either way; a failure here only leaves the old categories, which

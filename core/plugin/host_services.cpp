@@ -7,6 +7,7 @@
 
 #include "log/logger.hpp"
 #include "log/secret_mask.hpp"
+#include "metrics/host_metrics.hpp"
 #include "plugin/call.hpp"
 #include "plugin/plugin.hpp"
 
@@ -68,6 +69,11 @@ ch_status svc_http(ch_call* call, const ch_http_request* req, ch_http_response* 
   r.before_attempt = [call] {
     if (call->limiter) {
       auto waited = call->limiter->acquire();
+      if (waited > std::chrono::milliseconds(0)) {
+        metrics::rate_limit_waits(call->connection).inc();
+        metrics::rate_limit_wait_seconds(call->connection)
+            .inc(std::chrono::duration<double>(waited).count());
+      }
       if (waited > std::chrono::milliseconds(100))
         log::debug("[{}] rate limit: waited {} ms", call->connection,
                    std::chrono::duration_cast<std::chrono::milliseconds>(waited).count());

@@ -1,6 +1,7 @@
 // sync_runs bookkeeping: runs whose process died are marked interrupted, live ones are left be,
 // and a run records its owner and heartbeat.
 
+#include "metrics/host_metrics.hpp"
 #include "pipeline_fixture.hpp"
 #include "run_log_cases.hpp"
 
@@ -12,7 +13,11 @@ TEST_F(PipelineTest, DeadAndSilentRunsAreMarkedInterrupted) {
 }
 
 TEST_F(PipelineTest, ARunRecordsItsOwnerAndHeartbeat) {
+  double rows_before = metrics::sync_rows("google_sync").value();
   auto result = sync("google", "2026-09-01", "2026-09-30");
+  // The rows it committed are counted for /metrics too.
+  EXPECT_EQ(metrics::sync_rows("google_sync").value() - rows_before,
+            static_cast<double>(result.rows));
   ASSERT_EQ(result.status, "succeeded") << (result.error ? result.error->to_string() : "");
   std::string owner, beat, finished;
   long long id = result.run_id;
