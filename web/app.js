@@ -709,7 +709,8 @@ async function syncNow() {
   try {
     // No dates: the pipelines' own lookback window.
     const started = await api(`/api/${platform}-reports/sync`, { method: 'POST' });
-    const runs = started.runs.map((r) => ({ pipeline: r.pipeline, id: r.run_id, run: null }));
+    // A pipeline already running is followed too (`already_running`: its run, started earlier).
+    const runs = started.runs.map((r) => ({ pipeline: r.pipeline, id: r.run_id, run: null, already: !!r.already_running }));
     renderSyncStatus(runs);
     while (runs.some((r) => !r.run || !r.run.finished_at)) {
       await new Promise((res) => setTimeout(res, POLL_MS));
@@ -741,7 +742,7 @@ function renderSyncStatus(runs) {
     const run = r.run;
     const status = run ? run.status : 'starting';
     li.dataset.status = status;
-    let text = `${r.pipeline} (run ${r.id}): ${status}`;
+    let text = `${r.pipeline} (run ${r.id}${r.already ? ', already running' : ''}): ${status}`;
     const p = run?.progress;
     const live = p && !run.finished_at; // the run's row is written at the end; progress is live
     if (run) text += `, ${(live ? p.rows : run.rows) ?? 0} rows, ${(live ? p.requests : run.requests) ?? 0} requests`;
