@@ -40,3 +40,10 @@ step "connhost --config $CONFIG fx load (config/fx-example.csv: dated rates into
 
 step "connhost --config $CONFIG report monthly --currency USD (the unified monthly report)"
 "$CONNHOST" --config "$CONFIG" report monthly --currency USD
+
+# The dashboard over what was just synced, until Ctrl-C. DEMO_NO_SERVE=1 stops here instead
+# (scripted runs that only want the backfill and the report).
+if [ "${DEMO_NO_SERVE:-}" = "1" ]; then exit 0; fi
+step "connhost --config $CONFIG serve (the API and the dashboard; Ctrl-C stops it and the sandbox)"
+echo "dashboard: http://127.0.0.1:8007/   API: http://127.0.0.1:8007/api/openapi.json"
+"$CONNHOST" --config "$CONFIG" serve
