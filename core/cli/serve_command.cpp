@@ -18,6 +18,7 @@
 #include "pipeline/scheduler.hpp"
 #include "server/auth.hpp"
 #include "server/dispatcher.hpp"
+#include "server/report_cache.hpp"
 #include "server/routes/routes.hpp"
 #include "server/server.hpp"
 #include "server/static_files.hpp"
@@ -118,6 +119,12 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
                              .readiness = readiness,
                              .metrics = metrics::global(),
                              .scheduler_enabled = !so.no_scheduler};
+  std::optional<server::ReportCache> reports;
+  if (cfg.server.report_cache_seconds > 0) {
+    reports.emplace(server::ReportCache::Options{
+        .max_age = std::chrono::seconds(cfg.server.report_cache_seconds)});
+    sctx.reports = &*reports;
+  }
   server::Router router;
   server::add_routes(router, sctx);
   server::Auth auth(std::move(*keys));

@@ -25,7 +25,8 @@ const Names kTopKeys = {"host", "store", "server", "connections", "pipelines", "
 const Names kReportingKeys = {"categories_file", "currency", "fx_file"};
 const Names kHostKeys = {"plugin_dirs", "log_level", "log_format"};
 const Names kStoreKeys = {"backend", "path", "url"};
-const Names kServerKeys = {"listen", "api_key", "max_body_bytes", "web_root"};
+const Names kServerKeys = {"listen", "api_key", "max_body_bytes", "web_root",
+                           "report_cache_seconds"};
 const Names kLogLevels = {"trace", "debug", "info", "warn", "error", "off"};
 const Names kLogFormats = {"text", "json"};
 const Names kBackends = {"sqlite", "postgresql"};
@@ -169,6 +170,16 @@ void read_server(Document& doc, const toml::table* t, HostConfig& cfg) {
       srv.max_body_bytes = v;
   }
   if (auto p = path_setting(doc, *t, "web_root", "server.web_root")) srv.web_root = *p;
+  if (const toml::node* n = t->get("report_cache_seconds")) {
+    if (!n->is_integer())
+      doc.error(n->source(), "server.report_cache_seconds",
+                "expected integer, got " + detail::type_name(*n));
+    else if (int64_t v = n->as_integer()->get(); v < 0 || v > 86400)
+      doc.error(n->source(), "server.report_cache_seconds",
+                "expected seconds from 0 (no cache) to 86400");
+    else
+      srv.report_cache_seconds = v;
+  }
 }
 
 // The categories file is loaded here too, so that `config validate` and every command that reads

@@ -22,6 +22,8 @@
 //   max_body_bytes = 1048576         # request body limit, 1024 .. 1073741824; default 1 MiB
 //   web_root = "../web"              # the dashboard's files; default: the installed or
 //                                    # source tree's web/
+//   report_cache_seconds = 60        # longest a cached report is served; 0: no cache
+//                                    # (changes of the data end it sooner: docs/api.md)
 //
 //   [connections.tiktok_main]        # name: [a-z][a-z0-9_-]*
 //   plugin = "tiktok"                # required: the id of a loaded plugin
@@ -129,7 +131,8 @@ struct ServerSettings {
   std::optional<SecretRef> api_key;
   int64_t max_body_bytes = 1024 * 1024;
   std::filesystem::path web_root;  // absolute; empty: the default (server/static_files.hpp)
-  SourcePos listen_pos;            // where `listen` was written; line 0 when it was not
+  int64_t report_cache_seconds = 60;
+  SourcePos listen_pos;  // where `listen` was written; line 0 when it was not
 };
 
 struct HostConfig {

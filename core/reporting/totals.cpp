@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 #include <boost/json/array.hpp>
 
+#include <map>
 #include <stdexcept>
 
 #include "store/dynamic_query.hpp"
@@ -22,18 +23,22 @@ constexpr std::string_view kMetricColumns =
     "AS BIGINT) END), 0) AS BIGINT) AS revenue_micros, "
     "CAST(SUM(CASE WHEN rate IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS rows_without_rate";
 
-// Dimensions are spliced into the SQL text, so only these names are accepted.
-void check_dim(std::string_view d) {
-  if (d != "date" && d != "month" && d != "category" && d != "platform")
-    throw std::logic_error("reporting::totals: unknown dimension " + std::string(d));
-}
-
 boost::json::value ratio(double num, double den) {
   if (den == 0) return nullptr;
   return num / den;
 }
 
 }  // namespace
+
+Metrics& Metrics::operator+=(const Metrics& o) {
+  spend_micros += o.spend_micros;
+  impressions += o.impressions;
+  clicks += o.clicks;
+  purchases += o.purchases;
+  revenue_micros += o.revenue_micros;
+  rows_without_rate += o.rows_without_rate;
+  return *this;
+}
 
 void put_metrics(boost::json::object& o, const Metrics& m) {
   double spend = static_cast<double>(m.spend_micros) / 1e6;
@@ -83,54 +88,38 @@ void append_rated_rows(store::DynamicQuery& q, const Filter& f) {
   q.sql(") x");
 }
 
-std::vector<Group> totals(soci::session& sql, const Filter& f,
-                          std::initializer_list<std::string_view> dims) {
-  std::string keys;
-  for (auto d : dims) {
-    check_dim(d);
-    keys += (keys.empty() ? "" : ", ") + std::string(d);
-  }
+std::vector<DayGroup> day_groups(soci::session& sql, const Filter& f) {
   store::DynamicQuery q;
-  q.sql("SELECT ").sql(keys).sql(keys.empty() ? "" : ", ").sql(metric_columns()).sql(" FROM ");
+  q.sql("SELECT date, category, platform, CASE WHEN rate IS NULL THEN currency ELSE '' END AS mc, ")
+      .sql(metric_columns())
+      .sql(" FROM ");
   append_rated_rows(q, f);
-  if (!keys.empty()) q.sql(" GROUP BY ").sql(keys).sql(" ORDER BY ").sql(keys);
-  std::vector<Group> out;
+  q.sql(" GROUP BY date, category, platform, CASE WHEN rate IS NULL THEN currency ELSE '' END");
+  std::vector<DayGroup> out;
   q.each(sql, [&](const soci::row& r) {
-    Group g;
-    for (size_t i = 0; i < dims.size(); ++i) g.keys.push_back(store::text_at(r, i));
-    g.metrics = metrics_at(r, dims.size());
-    out.push_back(std::move(g));
+    out.push_back({store::text_at(r, 0), store::text_at(r, 1), store::text_at(r, 2),
+                   store::text_at(r, 3), metrics_at(r, 4)});
   });
   return out;
 }
 
-Metrics total(soci::session& sql, const Filter& f) {
-  auto groups = totals(sql, f, {});
-  return groups.empty() ? Metrics{} : groups.front().metrics;
-}
-
-boost::json::array groups_json(const std::vector<Group>& groups, const char* key) {
-  boost::json::array out;
+boost::json::array missing_rates(const std::vector<DayGroup>& groups) {
+  struct Missing {
+    int64_t rows = 0;
+    std::string first, last;
+  };
+  std::map<std::string, Missing> by_currency;
   for (const auto& g : groups) {
-    boost::json::object o{{key, g.keys.at(0)}};
-    put_metrics(o, g.metrics);
-    out.push_back(std::move(o));
+    if (g.missing_currency.empty()) continue;
+    auto& m = by_currency[g.missing_currency];
+    m.rows += g.metrics.rows_without_rate;
+    if (m.first.empty() || g.date < m.first) m.first = g.date;
+    if (m.last.empty() || g.date > m.last) m.last = g.date;
   }
-  return out;
-}
-
-boost::json::array missing_rates(soci::session& sql, const Filter& f) {
-  store::DynamicQuery q;
-  q.sql("SELECT currency, CAST(COUNT(*) AS BIGINT), MIN(date), MAX(date) FROM ");
-  append_rated_rows(q, f);
-  q.sql(" WHERE rate IS NULL GROUP BY currency ORDER BY currency");
   boost::json::array out;
-  q.each(sql, [&](const soci::row& r) {
-    out.push_back(boost::json::object{{"currency", store::text_at(r, 0)},
-                                      {"rows", store::int_at(r, 1)},
-                                      {"first_day", store::text_at(r, 2)},
-                                      {"last_day", store::text_at(r, 3)}});
-  });
+  for (const auto& [currency, m] : by_currency)
+    out.push_back(boost::json::object{
+        {"currency", currency}, {"rows", m.rows}, {"first_day", m.first}, {"last_day", m.last}});
   return out;
 }
 

@@ -10,7 +10,6 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
-#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +27,9 @@ struct Metrics {
   double purchases = 0;
   int64_t revenue_micros = 0;
   int64_t rows_without_rate = 0;
+
+  // Sums of groups add up exactly: money is already whole micros per row.
+  Metrics& operator+=(const Metrics& o);
 };
 
 // spend, impressions, clicks, purchases, revenue, cpa, roas, cpc, ctr, rows_without_rate.
@@ -43,20 +45,18 @@ Metrics metrics_at(const soci::row& r, size_t first);
 // <filter>) x": the filtered rows with their conversion rate.
 void append_rated_rows(store::DynamicQuery& q, const Filter& f);
 
-struct Group {
-  std::vector<std::string> keys;  // one per dimension, in the order asked
+// The filtered rows summed per day, category and platform in one scan of the table, with the
+// rows lacking a rate in groups of their own (`missing_currency` set). The dashboard and the
+// monthly pivot fold these into every sum they show: one pass over the rows instead of one per
+// grouping, and the folded sums equal the grouped ones exactly (integers).
+struct DayGroup {
+  std::string date, category, platform;
+  std::string missing_currency;  // "" for rows that converted
   Metrics metrics;
 };
+std::vector<DayGroup> day_groups(soci::session& sql, const Filter& f);
 
-// Dimensions: "date", "month", "category", "platform". No dimension: one group, the total
-// (zeros when nothing matches). Groups come ordered by their keys.
-std::vector<Group> totals(soci::session& sql, const Filter& f,
-                          std::initializer_list<std::string_view> dims);
-Metrics total(soci::session& sql, const Filter& f);
-// [{key: the group's first key, ...metrics}] for groups of one dimension.
-boost::json::array groups_json(const std::vector<Group>& groups, const char* key);
-
-// Rows the conversion could not use, per currency: [{"currency","rows","first_day","last_day"}].
-boost::json::array missing_rates(soci::session& sql, const Filter& f);
+// The per-currency list of missing_rates, from day groups.
+boost::json::array missing_rates(const std::vector<DayGroup>& groups);
 
 }  // namespace connhost::reporting

@@ -22,6 +22,8 @@ class Launcher;
 
 namespace connhost::server {
 
+class ReportCache;
+
 struct ServerContext {
   // Loaded and validated against the plugins' schemas.
   const config::HostConfig& config;
@@ -35,6 +37,8 @@ struct ServerContext {
   // Starts pipeline runs for POST /api/{p}-reports/sync; set once the store is migrated (the
   // API answers 503 before that). Null: syncing through the API is not available.
   pipeline::Launcher* launcher = nullptr;
+  // Caches the reporting GET answers (server/report_cache.hpp); null: every request computes.
+  ReportCache* reports = nullptr;
   // The HTTP client the connection tests use (shared with the runs).
   std::shared_ptr<http::Client> http;
   // The clock of due times and ages; tests may pin it.

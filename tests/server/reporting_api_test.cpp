@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 
+#include "server/report_cache.hpp"
 #include "server_fixture.hpp"
 #include "store/session.hpp"
 
@@ -274,6 +275,38 @@ TEST_F(ReportingApiTest, RulesAndOverridesApplyAtOnce) {
   EXPECT_THAT(bad.body, HasSubstr("pattern"));
   EXPECT_EQ(send("POST", "/api/categories/rules", "not json").status, 400);
   EXPECT_EQ(send("PUT", "/api/categories/overrides/bing/x", R"({"category":"A"})").status, 400);
+}
+
+TEST_F(ReportingApiTest, CachedReportsFollowTheData) {
+  server::ReportCache cache({});
+  ctx->reports = &cache;
+  const std::string target = std::string("/api/meta-reports/dashboard?") + kRange;
+  auto before = ok_json(target);
+  EXPECT_EQ(ok_json(target), before);
+  EXPECT_EQ(cache.stats().hits, 1);
+  // A sync committing rows records a run (and beats its heartbeat): the next answer has them.
+  {
+    auto s = open_store();
+    s.session() << "INSERT INTO campaign_daily (platform, account_id, campaign_id, date, "
+                   "currency, spend_micros, impressions, clicks, purchases, "
+                   "purchase_value_micros) VALUES ('meta', '1', 'c3', '2026-10-06', 'USD', "
+                   "5000000, 10, 1, 0, 0)";
+    s.session() << "INSERT INTO sync_runs (pipeline, connection, origin, started_at, status, "
+                   "owner, heartbeat_at) VALUES ('alpha', 'conn_a', 'manual', "
+                   "'2026-10-06T00:00:00.000Z', 'running', 'x:1', '2026-10-06T00:00:00.000Z')";
+  }
+  auto after = ok_json(target);
+  EXPECT_NEAR(after.at("totals").at("spend").to_number<double>(),
+              before.at("totals").at("spend").to_number<double>() + 5.0, 1e-6);
+  // A rule added through the API shows in the next answer at once.
+  ASSERT_EQ(send("POST", "/api/categories/rules", R"({"category":"Zero","pattern":"zero"})").status,
+            201);
+  bool zero = false;
+  auto with_rule = ok_json(target);
+  for (const auto& c : with_rule.at("by_category").as_array())
+    zero = zero || c.at("category") == "Zero";
+  EXPECT_TRUE(zero);
+  ctx->reports = nullptr;
 }
 
 TEST_F(ReportingApiTest, SyncWithoutARunnerIsUnavailableNotAnError) {

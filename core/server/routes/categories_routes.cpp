@@ -7,6 +7,7 @@
 #include "categories/rule_store.hpp"
 #include "reporting/filter.hpp"
 #include "server/errors.hpp"
+#include "server/report_cache.hpp"
 #include "server/routes/routes.hpp"
 #include "store/store.hpp"
 
@@ -76,7 +77,10 @@ json::object applied_json(const categories::RecategorizeResult& r) {
 
 categories::RecategorizeResult apply(ServerContext& ctx, store::Store& store) {
   auto& sql = store.session();
-  return categories::recategorize(sql, categories::rules_in_force(sql, ctx.config));
+  auto result = categories::recategorize(sql, categories::rules_in_force(sql, ctx.config));
+  // The change shows in the next report at once, whatever the cache's generation saw.
+  if (ctx.reports) ctx.reports->clear();
+  return result;
 }
 
 int64_t id_param(const Request& req) {

@@ -9,8 +9,10 @@
 #include "pipeline/connection_setup.hpp"
 #include "pipeline/launcher.hpp"
 #include "plugin/instance.hpp"
+#include "reporting/generation.hpp"
 #include "reporting/reports.hpp"
 #include "server/errors.hpp"
+#include "server/report_cache.hpp"
 #include "server/routes/routes.hpp"
 #include "store/store.hpp"
 
@@ -57,6 +59,17 @@ reporting::Filter read_filter(ServerContext& ctx, store::Store& store, const std
         sql, platform, [&](std::string_view name) { return req.query(name); },
         ctx.config.reporting.currency, known, range);
   });
+}
+
+// A report's answer, from the cache when the data it came from is unchanged (report_cache.hpp).
+template <class Compute>
+Response report(ServerContext& ctx, const Request& req, store::Store& store, Compute compute) {
+  if (!ctx.reports) return json_response(200, compute());
+  Response r;
+  r.content_type = "application/json";
+  r.body = ctx.reports->get(req.target, reporting::data_generation(store.session()),
+                            [&] { return json::serialize(compute()); });
+  return r;
 }
 
 std::vector<QueryParam> filter_params() {
@@ -148,9 +161,11 @@ void add_platform(Router& router, ServerContext& ctx, const std::string& platfor
               .tag = tag,
               .handler = [&ctx, platform](const Request& req) {
                 auto lease = ctx.stores.acquire();
-                auto f =
-                    read_filter(ctx, *lease, platform, req, reporting::DefaultRange::last_30_days);
-                return json_response(200, reporting::dashboard(lease->session(), f));
+                return report(ctx, req, *lease, [&] {
+                  auto f = read_filter(ctx, *lease, platform, req,
+                                       reporting::DefaultRange::last_30_days);
+                  return reporting::dashboard(lease->session(), f);
+                });
               }});
   router.add({.method = "GET",
               .pattern = base + "monthly",
@@ -159,9 +174,11 @@ void add_platform(Router& router, ServerContext& ctx, const std::string& platfor
               .tag = tag,
               .handler = [&ctx, platform](const Request& req) {
                 auto lease = ctx.stores.acquire();
-                auto f = read_filter(ctx, *lease, platform, req,
-                                     reporting::DefaultRange::last_12_months);
-                return json_response(200, reporting::monthly(lease->session(), f));
+                return report(ctx, req, *lease, [&] {
+                  auto f = read_filter(ctx, *lease, platform, req,
+                                       reporting::DefaultRange::last_12_months);
+                  return reporting::monthly(lease->session(), f);
+                });
               }});
   router.add({.method = "GET",
               .pattern = base + "categories",
@@ -195,14 +212,16 @@ void add_platform(Router& router, ServerContext& ctx, const std::string& platfor
        .tag = tag,
        .handler = [&ctx, platform](const Request& req) {
          auto lease = ctx.stores.acquire();
-         auto f = read_filter(ctx, *lease, platform, req, reporting::DefaultRange::last_30_days);
-         reporting::CampaignPage page;
-         page.sort = req.query("sort").value_or("spend");
-         page.descending = req.query("order").value_or("desc") == "desc";
-         page.page = req.query_int("page").value_or(1);
-         page.page_size = req.query_int("page_size").value_or(50);
-         return with_filter_errors(
-             [&] { return json_response(200, reporting::campaigns(lease->session(), f, page)); });
+         return report(ctx, req, *lease, [&] {
+           auto f = read_filter(ctx, *lease, platform, req, reporting::DefaultRange::last_30_days);
+           reporting::CampaignPage page;
+           page.sort = req.query("sort").value_or("spend");
+           page.descending = req.query("order").value_or("desc") == "desc";
+           page.page = req.query_int("page").value_or(1);
+           page.page_size = req.query_int("page_size").value_or(50);
+           return with_filter_errors(
+               [&] { return reporting::campaigns(lease->session(), f, page); });
+         });
        }});
   router.add(
       {.method = "POST",
