@@ -28,6 +28,7 @@ bench: build
 	@$(BUILD)/bench/bench_sandbox
 	@$(BUILD)/bench/bench_ingest
 	@$(BUILD)/bench/bench_ratelimit
+	@$(BUILD)/bench/bench_api
 
 format:
 	@git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
