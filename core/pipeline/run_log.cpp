@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "log/logger.hpp"
+#include "store/dynamic_query.hpp"
 #include "store/session.hpp"
 #include "store/store.hpp"
 #include "store/timestamp.hpp"
@@ -115,6 +116,24 @@ int mark_interrupted_runs(store::Store& store, std::chrono::system_clock::time_p
     log::warn("sync run {} marked interrupted: {}", s.id, s.why);
   }
   return static_cast<int>(stale.size());
+}
+
+std::optional<std::chrono::system_clock::time_point> last_run_start(store::Store& store,
+                                                                    const std::string& pipeline) {
+  store::DynamicQuery q;
+  // Seconds since the epoch, asked of the backend: the two store timestamps differently.
+  q.sql(store.backend() == store::Backend::postgresql
+            ? "SELECT CAST(EXTRACT(EPOCH FROM MAX(started_at)) AS BIGINT) FROM sync_runs WHERE "
+              "pipeline = "
+            : "SELECT CAST(strftime('%s', MAX(started_at)) AS INTEGER) FROM sync_runs WHERE "
+              "pipeline = ")
+      .bind(pipeline);
+  std::optional<std::chrono::system_clock::time_point> out;
+  q.each(store.session(), [&](const soci::row& r) {
+    if (r.get_indicator(0) != soci::i_null)
+      out = std::chrono::system_clock::time_point(std::chrono::seconds(store::int_at(r, 0)));
+  });
+  return out;
 }
 
 Heartbeat::Heartbeat(store::Store& store, std::mutex& store_mutex, int64_t run_id,

@@ -48,6 +48,12 @@ int mark_interrupted_runs(
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now(),
     std::chrono::seconds stale_after = kStaleAfter);
 
+// When the pipeline's newest run started, any origin and any host; nothing when it never ran.
+// The scheduler counts "every N" intervals from it, so a restarted host does not run every
+// pipeline again at once.
+std::optional<std::chrono::system_clock::time_point> last_run_start(store::Store& store,
+                                                                    const std::string& pipeline);
+
 // Updates the run's heartbeat_at every `every` until destroyed.
 class Heartbeat {
  public:

@@ -48,6 +48,12 @@ Runner::Runner(store::Store& store, const config::HostConfig& config,
                const plugin::Registry& registry, std::shared_ptr<http::Client> http)
     : store_(store), config_(config), registry_(registry), http_(std::move(http)) {}
 
+std::optional<std::chrono::system_clock::time_point> Runner::last_start(
+    const std::string& pipeline) {
+  std::lock_guard lock(store_mutex_);
+  return last_run_start(store_, pipeline);
+}
+
 RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
   if (p.capability != "reporting")
     throw std::invalid_argument("pipeline " + p.name + " is a " + p.capability +

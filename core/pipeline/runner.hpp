@@ -74,6 +74,9 @@ class Runner {
   // not a reporting pipeline, bad window). Plugin and platform failures are in the result.
   RunResult run(const config::Pipeline& pipeline, const RunOptions& options);
 
+  // When the pipeline's newest recorded run started (run_log.hpp); nothing when it never ran.
+  std::optional<std::chrono::system_clock::time_point> last_start(const std::string& pipeline);
+
  private:
   store::Store& store_;
   std::mutex store_mutex_;

@@ -28,10 +28,11 @@ int Scheduler::run(const std::atomic<bool>& stop, std::chrono::milliseconds tick
     if (p.capability != "reporting" || p.schedule.empty()) continue;
     auto parsed = config::parse_schedule(p.schedule);
     if (!parsed.schedule) continue;  // the config validator already refused it
-    Entry e{&p, *parsed.schedule, std::nullopt, std::nullopt};
-    // A cron pipeline waits for its minute; an interval pipeline runs at once.
-    e.due = e.schedule.kind == config::Schedule::Kind::every ? std::optional(now)
-                                                             : next_due(e.schedule, now, {});
+    // An interval counts from the newest recorded start (of any host or origin), so a restart
+    // does not run everything again at once; a pipeline that never ran is due now, and a cron
+    // pipeline waits for its minute.
+    Entry e{&p, *parsed.schedule, runner_.last_start(p.name), std::nullopt};
+    e.due = next_due(e.schedule, now, e.last_start);
     entries.push_back(e);
   }
   int runs = 0;

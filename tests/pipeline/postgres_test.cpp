@@ -62,5 +62,9 @@ TEST_F(PostgresPipelineTest, DeadAndSilentRunsAreMarkedInterrupted) {
   expect_interrupted_runs_marked(*db);
 }
 
+TEST_F(PostgresPipelineTest, LastRunStartIsTheNewestStart) {
+  expect_last_run_start(*db);
+}
+
 }  // namespace
 }  // namespace connhost::testing

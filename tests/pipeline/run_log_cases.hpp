@@ -66,4 +66,20 @@ inline void expect_interrupted_runs_marked(store::Store& db) {
   EXPECT_EQ(pipeline::mark_interrupted_runs(db, now, minutes(5)), 0);
 }
 
+// The newest start of a pipeline's runs, to the second, whatever the backend's timestamp type.
+inline void expect_last_run_start(store::Store& db) {
+  using namespace std::chrono;
+  EXPECT_FALSE(pipeline::last_run_start(db, "never_ran").has_value());
+  auto older = sys_seconds(seconds(1'795'000'000)), newer = older + hours(5) + seconds(7);
+  for (auto t : {newer, older}) {
+    std::string at = store::timestamp_at(t);
+    db.session() << "INSERT INTO sync_runs (pipeline, connection, origin, started_at, status) "
+                    "VALUES ('ran', 'c', 'schedule', :s, 'succeeded')",
+        soci::use(at);
+  }
+  auto last = pipeline::last_run_start(db, "ran");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(time_point_cast<seconds>(*last), newer);
+}
+
 }  // namespace connhost::testing

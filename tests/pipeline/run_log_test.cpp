@@ -12,6 +12,10 @@ TEST_F(PipelineTest, DeadAndSilentRunsAreMarkedInterrupted) {
   expect_interrupted_runs_marked(*db);
 }
 
+TEST_F(PipelineTest, LastRunStartIsTheNewestStart) {
+  expect_last_run_start(*db);
+}
+
 TEST_F(PipelineTest, ARunRecordsItsOwnerAndHeartbeat) {
   double rows_before = metrics::sync_rows("google_sync").value();
   auto result = sync("google", "2026-09-01", "2026-09-30");
