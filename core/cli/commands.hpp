@@ -49,4 +49,8 @@ int categories_override_list(const GlobalOptions& options);
 // `file` empty: [reporting] fx_file.
 int fx_load(const GlobalOptions& options, const std::filesystem::path& file);
 
+// The token vault: keys by id and grant counts; re-encryption under the active key.
+int vault_status(const GlobalOptions& options);
+int vault_rotate(const GlobalOptions& options);
+
 }  // namespace connhost::cli

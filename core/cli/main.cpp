@@ -116,6 +116,14 @@ int main(int argc, char** argv) {
   fx_load_cmd->add_option("FILE", fx_file, "the CSV file (default: [reporting] fx_file)");
   fx_load_cmd->callback([&] { finish(), rc = fx_load(g, fx_file); });
 
+  auto* vault = app.add_subcommand("vault", "the token vault: keys and encrypted grants");
+  vault->require_subcommand(1);
+  vault->add_subcommand("status", "configured key ids, the active key, grants per key and status")
+      ->callback([&] { finish(), rc = vault_status(g); });
+  vault->add_subcommand("rotate", "re-encrypt every grant under the active key")->callback([&] {
+    finish(), rc = vault_rotate(g);
+  });
+
   app.add_subcommand("run", "run the scheduled pipelines until interrupted (SIGINT, SIGTERM)")
       ->callback([&] { finish(), rc = run_schedules(g); });
 

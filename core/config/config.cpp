@@ -1,6 +1,6 @@
 // Loading: reads the file, parses it, and hands each top-level section to its reader. [host],
-// [store] and [server] are small enough to live here; connections and pipelines have their own
-// files.
+// [store], [server] and [vault] are small enough to live here; connections and pipelines have their
+// own files.
 
 #include "config/config.hpp"
 
@@ -21,7 +21,9 @@ namespace {
 using detail::Document;
 using detail::Names;
 
-const Names kTopKeys = {"host", "store", "server", "connections", "pipelines", "reporting"};
+const Names kTopKeys = {"host",      "store",     "server", "connections",
+                        "pipelines", "reporting", "vault"};
+const Names kVaultKeys = {"active_key", "keys"};
 const Names kReportingKeys = {"categories_file", "currency", "fx_file"};
 const Names kHostKeys = {"plugin_dirs", "log_level", "log_format"};
 const Names kStoreKeys = {"backend", "path", "url"};
@@ -211,6 +213,64 @@ void read_reporting(Document& doc, const toml::table* t, ReportingSettings& rep,
   }
 }
 
+bool valid_key_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+          c == '-'))
+      return false;
+  return true;
+}
+
+void read_vault(Document& doc, const toml::table* t, VaultSettings& v) {
+  if (!t) return;
+  doc.check_keys(*t, "vault", kVaultKeys);
+  if (const toml::node* keys = t->get("keys")) {
+    if (const auto* kt = keys->as_table()) {
+      for (const auto& [k, node] : *kt) {
+        std::string path = detail::child("vault.keys", k.str());
+        if (!valid_key_id(k.str())) {
+          doc.error(k.source(), path,
+                    "a key id has 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-'");
+          continue;
+        }
+        const auto* s = node.as_string();
+        if (!s || !looks_like_secret_ref(s->get())) {
+          // Never echo the value: it may well be the key itself.
+          doc.error(node.source(), path,
+                    "a vault key is a secret and is never written in the config file; use a "
+                    "reference instead, e.g. \"${env:CONNHOST_VAULT_KEY}\" or \"${file:PATH}\"");
+          continue;
+        }
+        if (auto ref = doc.reference(s->get(), node, path))
+          v.keys.push_back({std::string(k.str()), *ref, doc.pos(node.source())});
+      }
+    } else {
+      doc.error(keys->source(), "vault.keys",
+                "expected a table of key id = reference, got " + detail::type_name(*keys));
+    }
+  }
+  const toml::node* active = t->get("active_key");
+  if (active) {
+    v.active_key_pos = doc.pos(active->source());
+    if (auto s = doc.plain_string(*active, "vault.active_key")) {
+      bool known = false;
+      for (const auto& k : v.keys) known = known || k.id == *s;
+      const toml::table* kt = t->get("keys") ? t->get("keys")->as_table() : nullptr;
+      bool written = kt && kt->contains(*s);  // present but refused: reported there already
+      if (known)
+        v.active_key = *s;
+      else if (!written)
+        doc.error(active->source(), "vault.active_key",
+                  "names no key of [vault.keys]; add it there as a reference, e.g. " + *s +
+                      " = \"${env:CONNHOST_VAULT_KEY}\"");
+    }
+  } else if (const toml::node* keys = t->get("keys")) {
+    doc.error(keys->source(), "vault.active_key",
+              "required with [vault.keys]: the id of the key new secrets are encrypted with");
+  }
+}
+
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
 };
@@ -270,6 +330,7 @@ LoadResult load_string(std::string_view toml, const fs::path& pretend_file,
         detail::read_connections(doc, doc.table_at(*root, "connections"), lookup, index);
     cfg.pipelines = detail::read_pipelines(doc, doc.table_at(*root, "pipelines"), index);
     read_reporting(doc, doc.table_at(*root, "reporting"), cfg.reporting, rules_errors);
+    read_vault(doc, doc.table_at(*root, "vault"), cfg.vault);
   }
   out.errors = doc.take_errors();
   for (auto& e : rules_errors) out.errors.push_back(std::move(e));

@@ -44,6 +44,13 @@
 //   currency = "USD"                 # the reporting currency, ISO 4217; default "USD"
 //   fx_file = "fx.csv"               # optional: what `connhost fx load` reads without FILE
 //
+//   [vault]                          # the token vault (core/vault, docs/login.md); optional
+//   active_key = "k2026"             # the key id new secrets are encrypted with; required
+//                                    # with [vault.keys], and must be one of them
+//   [vault.keys]                     # key id ([A-Za-z0-9_-], at most 64) = a reference only,
+//   k2026 = "${env:CONNHOST_VAULT_KEY_2026}"      # to 32 bytes as 64 hex chars or base64
+//   k2025 = "${file:/etc/connhost/vault-2025.key}"  # older keys stay readable for rotation
+//
 // Secrets: a setting the plugin flags CH_CONFIG_SECRET is only ever a reference, "${env:NAME}"
 // or "${file:PATH}"; a literal is refused. References are also allowed in other string
 // settings and in store.url. Loading checks that each reference can be resolved but keeps only
@@ -135,6 +142,22 @@ struct ServerSettings {
   SourcePos listen_pos;  // where `listen` was written; line 0 when it was not
 };
 
+// [vault]. The key values are checked (32 bytes, hex or base64) when the keyring is built from
+// these references: vault::Keyring::from_config.
+struct VaultKey {
+  std::string id;
+  SecretRef ref;
+  SourcePos pos;  // of the reference
+};
+
+struct VaultSettings {
+  std::string active_key;      // empty: no vault configured
+  std::vector<VaultKey> keys;  // in file order
+  SourcePos active_key_pos;
+
+  bool configured() const { return !active_key.empty(); }
+};
+
 struct HostConfig {
   std::filesystem::path file;                      // absolute
   std::vector<std::filesystem::path> plugin_dirs;  // absolute
@@ -146,6 +169,7 @@ struct HostConfig {
   std::vector<Connection> connections;  // in file order
   std::vector<Pipeline> pipelines;      // in file order
   ReportingSettings reporting;
+  VaultSettings vault;
 
   const Connection* connection(std::string_view name) const;
 };

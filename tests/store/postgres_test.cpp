@@ -61,7 +61,7 @@ TEST_F(StorePostgresTest, MigratesFromZeroToLatest) {
   EXPECT_THAT(store.tables(),
               ElementsAre("ad_accounts", "ad_campaigns", "campaign_categories", "campaign_daily",
                           "category_overrides", "category_rules", "connections", "fx_rates",
-                          "schema_version", "stream_state", "sync_runs"));
+                          "grants", "schema_version", "stream_state", "sync_runs", "users"));
   EXPECT_EQ(count_versions(store), static_cast<int>(migrations().size()));
 }
 

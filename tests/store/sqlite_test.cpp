@@ -57,7 +57,7 @@ TEST_F(StoreSqliteTest, MigratesFromZeroToLatest) {
   EXPECT_THAT(store.tables(),
               ElementsAre("ad_accounts", "ad_campaigns", "campaign_categories", "campaign_daily",
                           "category_overrides", "category_rules", "connections", "fx_rates",
-                          "schema_version", "stream_state", "sync_runs"));
+                          "grants", "schema_version", "stream_state", "sync_runs", "users"));
 
   int rows = 0;
   store.session() << "SELECT COUNT(*) FROM schema_version", soci::into(rows);

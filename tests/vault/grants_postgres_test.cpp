@@ -1,0 +1,42 @@
+// The grants store on the PostgreSQL of the ctest fixture `postgres`, a fresh database per test.
+
+#include "grants_cases.hpp"
+#include "store/store.hpp"
+#include "support/postgres.hpp"
+
+namespace connhost::vault::testing {
+namespace {
+
+class VaultGrantsPostgresTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pg = std::make_unique<test::PgTestDatabase>();
+    db.emplace(store::Store::open(
+        {.backend = store::Backend::postgresql, .pg_connection = pg->conninfo()}));
+    db->migrate();
+  }
+  void TearDown() override {
+    db.reset();  // the connection closes before the database is dropped
+    pg.reset();
+  }
+  soci::session& sql() { return db->session(); }
+
+  std::unique_ptr<test::PgTestDatabase> pg;
+  std::optional<store::Store> db;
+};
+
+TEST_F(VaultGrantsPostgresTest, UpsertLoadListStatusRevoke) {
+  expect_upsert_load_list_status_revoke(sql());
+}
+TEST_F(VaultGrantsPostgresTest, MovedCiphertextFails) {
+  expect_moved_ciphertext_fails(sql());
+}
+TEST_F(VaultGrantsPostgresTest, RotationMovesEverythingToTheActiveKey) {
+  expect_rotation_moves_everything_to_the_active_key(sql());
+}
+TEST_F(VaultGrantsPostgresTest, UnavailableVaultStoresNothing) {
+  expect_unavailable_vault_stores_nothing(sql());
+}
+
+}  // namespace
+}  // namespace connhost::vault::testing
