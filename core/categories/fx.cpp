@@ -7,6 +7,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "store/data_generation.hpp"
 #include "store/session.hpp"
 
 namespace connhost::fx {
@@ -151,6 +152,7 @@ int64_t load_rates(soci::session& sql, const std::vector<Rate>& rates) {
     r.rate = x.rate;
     st.execute(true);
   }
+  store::bump_data_generation(sql);
   tx.commit();
   return static_cast<int64_t>(rates.size());
 }

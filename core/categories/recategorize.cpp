@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "store/data_generation.hpp"
 #include "store/session.hpp"
 
 namespace connhost::categories {
@@ -76,6 +77,7 @@ RecategorizeResult recategorize(soci::session& sql, const Rules& rules, std::str
     ins.execute(true);
     ++out.campaigns;
   }
+  store::bump_data_generation(sql);
   tx.commit();
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "store/data_generation.hpp"
 #include "store/session.hpp"
 
 namespace connhost::pipeline {
@@ -151,6 +152,7 @@ void StreamWriter::commit(std::vector<plugin::Row>& rows, std::string_view state
     }
   }
   save_state(sql, target_, state);
+  if (!rows.empty()) store::bump_data_generation(sql);
   tx.commit();
   rows_written_ += static_cast<int64_t>(rows.size());
 }

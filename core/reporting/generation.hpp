@@ -1,9 +1,8 @@
 #pragma once
 
-// A cheap fingerprint of what the reports are computed from, for caching them: it changes when
-// a run starts or ends or beats its heartbeat (so while a sync commits rows it changes at least
-// every 30 s), when category rules or overrides change, and when FX rates are added. One query
-// over small tables; campaign_daily itself is never scanned.
+// What the report cache keys its answers on: the store's data generation
+// (store/data_generation.hpp), which every checkpoint of a sync, every recategorization and
+// every FX load bumps in its own transaction. One row read; campaign_daily is never scanned.
 
 #include <string>
 

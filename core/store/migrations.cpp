@@ -382,6 +382,23 @@ CREATE TABLE grants (
 CREATE INDEX grants_user ON grants (user_id);
 )sql";
 
+// A counter every writer of report data bumps in its own transaction (store/data_generation.hpp),
+// so that cached reports know exactly when what they were computed from changed.
+constexpr std::string_view kDataGenerationSqlite = R"sql(
+CREATE TABLE data_generation (
+  id INTEGER PRIMARY KEY NOT NULL,
+  n INTEGER NOT NULL
+);
+INSERT INTO data_generation (id, n) VALUES (1, 0);
+)sql";
+constexpr std::string_view kDataGenerationPostgres = R"sql(
+CREATE TABLE data_generation (
+  id BIGINT PRIMARY KEY NOT NULL,
+  n BIGINT NOT NULL
+);
+INSERT INTO data_generation (id, n) VALUES (1, 0);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{.version = 1,
               .name = "core",
@@ -409,6 +426,11 @@ constexpr std::array kMigrations{
               .sql = {},
               .sqlite_sql = kVaultSqlite,
               .postgresql_sql = kVaultPostgres},
+    Migration{.version = 7,
+              .name = "data generation",
+              .sql = {},
+              .sqlite_sql = kDataGenerationSqlite,
+              .postgresql_sql = kDataGenerationPostgres},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "categories/fixture.hpp"
 #include "categories/fx.hpp"
+#include "store/data_generation.hpp"
 
 namespace connhost::fx {
 namespace {
@@ -171,8 +172,11 @@ TEST_F(FxReportTest, LoadRatesUpserts) {
       "2026-10-01,EUR,USD,1.5\n",
       "fx.csv");
   ASSERT_TRUE(p.ok());
+  int64_t generation = store::data_generation(db.sql());
   EXPECT_EQ(load_rates(db.sql(), p.rates), 2);
   EXPECT_EQ(load_rates(db.sql(), p.rates), 2);
+  // Each load is a change the cached reports must see, even one with the same number of rows.
+  EXPECT_EQ(store::data_generation(db.sql()), generation + 2);
   long long n = 0;
   db.sql() << "SELECT COUNT(*) FROM fx_rates", soci::into(n);
   EXPECT_EQ(n, 5);

@@ -7,6 +7,7 @@
 #include "categories/fixture.hpp"
 #include "categories/recategorize.hpp"
 #include "config/categories.hpp"
+#include "store/data_generation.hpp"
 
 namespace connhost::categories {
 namespace {
@@ -88,7 +89,9 @@ TEST_F(CategoriesRecategorizeTest, BeforeAnyRunTheViewFallsBackToUncategorizedAn
 
 TEST_F(CategoriesRecategorizeTest, RulesFillCampaignCategoriesAndTheView) {
   auto before = daily_digest();
+  int64_t generation = store::data_generation(db.sql());
   auto r = recategorize(db.sql(), rules(kRules));
+  EXPECT_EQ(store::data_generation(db.sql()), generation + 1);
   EXPECT_EQ(r.campaigns, 4);
   EXPECT_EQ(r.by_rule, 3);
   EXPECT_EQ(r.by_fallback, 1);

@@ -4,6 +4,7 @@
 #include "metrics/host_metrics.hpp"
 #include "pipeline_fixture.hpp"
 #include "run_log_cases.hpp"
+#include "store/data_generation.hpp"
 
 namespace connhost::testing {
 namespace {
@@ -18,7 +19,10 @@ TEST_F(PipelineTest, LastRunStartIsTheNewestStart) {
 
 TEST_F(PipelineTest, ARunRecordsItsOwnerAndHeartbeat) {
   double rows_before = metrics::sync_rows("google_sync").value();
+  int64_t generation_before = store::data_generation(sql());
   auto result = sync("google", "2026-09-01", "2026-09-30");
+  // Each checkpoint with rows, and the recategorization at the end, bumped the data generation.
+  EXPECT_GT(store::data_generation(sql()), generation_before + 1);
   // The rows it committed are counted for /metrics too.
   EXPECT_EQ(metrics::sync_rows("google_sync").value() - rows_before,
             static_cast<double>(result.rows));

@@ -11,6 +11,7 @@
 
 #include "server/report_cache.hpp"
 #include "server_fixture.hpp"
+#include "store/data_generation.hpp"
 #include "store/session.hpp"
 
 namespace connhost::test {
@@ -284,17 +285,16 @@ TEST_F(ReportingApiTest, CachedReportsFollowTheData) {
   auto before = ok_json(target);
   EXPECT_EQ(ok_json(target), before);
   EXPECT_EQ(cache.stats().hits, 1);
-  // A sync committing rows records a run (and beats its heartbeat): the next answer has them.
-  {
-    auto s = open_store();
-    s.session() << "INSERT INTO campaign_daily (platform, account_id, campaign_id, date, "
-                   "currency, spend_micros, impressions, clicks, purchases, "
-                   "purchase_value_micros) VALUES ('meta', '1', 'c3', '2026-10-06', 'USD', "
-                   "5000000, 10, 1, 0, 0)";
-    s.session() << "INSERT INTO sync_runs (pipeline, connection, origin, started_at, status, "
-                   "owner, heartbeat_at) VALUES ('alpha', 'conn_a', 'manual', "
-                   "'2026-10-06T00:00:00.000Z', 'running', 'x:1', '2026-10-06T00:00:00.000Z')";
-  }
+  // Rows written without bumping the data generation are not seen: the cached answer stays.
+  auto s = open_store();
+  s.session() << "INSERT INTO campaign_daily (platform, account_id, campaign_id, date, "
+                 "currency, spend_micros, impressions, clicks, purchases, "
+                 "purchase_value_micros) VALUES ('meta', '1', 'c3', '2026-10-06', 'USD', "
+                 "5000000, 10, 1, 0, 0)";
+  EXPECT_EQ(ok_json(target), before);
+  // A writer bumps it with its rows (the stream writer does, per checkpoint): the next answer
+  // has them.
+  store::bump_data_generation(s.session());
   auto after = ok_json(target);
   EXPECT_NEAR(after.at("totals").at("spend").to_number<double>(),
               before.at("totals").at("spend").to_number<double>() + 5.0, 1e-6);
