@@ -25,24 +25,9 @@ struct Setup {
 Setup setup(const GlobalOptions& options) {
   Setup s;
   auto ctx = HostContext::open(options);
-  if (!ctx.host_errors.empty()) {
-    for (const auto& e : ctx.host_errors) std::cerr << e.to_string() << '\n';
-    s.rc = kExitConfigInvalid;
-    return s;
-  }
-  if (!ctx.host) {
-    std::cerr << "connhost: no configuration file " << options.config_file.string() << '\n';
-    s.rc = kExitConfigInvalid;
-    return s;
-  }
-  try {
-    s.store = open_store(*ctx.host);
-    s.store->migrate();
-  } catch (const std::exception& e) {
-    std::cerr << "connhost: " << e.what() << '\n';
-    s.rc = kExitFailure;
-    return s;
-  }
+  if ((s.rc = ctx.require_host()) != kExitOk) return s;
+  s.store = open_migrated_store(*ctx.host, s.rc);
+  if (!s.store) return s;
   try {
     // The rules added through the API first, then the file's.
     s.rules = categories::rules_in_force(s.store->session(), *ctx.host);

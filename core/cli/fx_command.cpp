@@ -13,14 +13,7 @@ namespace connhost::cli {
 
 int fx_load(const GlobalOptions& options, const std::filesystem::path& given) {
   auto ctx = HostContext::open(options);
-  if (!ctx.host_errors.empty()) {
-    for (const auto& e : ctx.host_errors) std::cerr << e.to_string() << '\n';
-    return kExitConfigInvalid;
-  }
-  if (!ctx.host) {
-    std::cerr << "connhost: no configuration file " << options.config_file.string() << '\n';
-    return kExitConfigInvalid;
-  }
+  if (int rc = ctx.require_host(); rc != kExitOk) return rc;
   std::filesystem::path file = given.empty() ? ctx.host->reporting.fx_file : given;
   if (file.empty()) {
     std::cerr << "connhost: fx load: name a FILE, or set [reporting] fx_file\n";

@@ -1,7 +1,9 @@
 #include "cli/host_context.hpp"
 
 #include <algorithm>
+#include <iostream>
 
+#include "cli/exit_codes.hpp"
 #include "log/logger.hpp"
 #include "pipeline/plugin_schemas.hpp"
 
@@ -46,6 +48,18 @@ HostContext HostContext::open(const GlobalOptions& options) {
 
 config::SchemaLookup HostContext::schema_lookup() const {
   return pipeline::plugin_schemas(registry);
+}
+
+int HostContext::require_host() const {
+  if (!host_errors.empty()) {
+    for (const auto& e : host_errors) std::cerr << e.to_string() << '\n';
+    return kExitConfigInvalid;
+  }
+  if (!host) {
+    std::cerr << "connhost: no configuration file " << options.config_file.string() << '\n';
+    return kExitConfigInvalid;
+  }
+  return kExitOk;
 }
 
 }  // namespace connhost::cli

@@ -27,6 +27,9 @@ struct HostContext {
   plugin::Registry registry;
 
   static HostContext open(const GlobalOptions& options);
+  // kExitOk when the configuration file was read and its host sections are valid; otherwise
+  // the diagnostics are printed and the exit code for a bad configuration is returned.
+  int require_host() const;
   std::vector<std::filesystem::path> plugin_search_path(const std::filesystem::path& config) const;
   config::SchemaLookup schema_lookup() const;
 };

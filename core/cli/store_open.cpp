@@ -1,7 +1,9 @@
 #include "cli/store_open.hpp"
 
+#include <iostream>
 #include <stdexcept>
 
+#include "cli/exit_codes.hpp"
 #include "config/secret.hpp"
 
 namespace connhost::cli {
@@ -26,6 +28,18 @@ store::StoreOptions store_options(const config::HostConfig& config) {
 
 store::Store open_store(const config::HostConfig& config) {
   return store::Store::open(store_options(config));
+}
+
+std::optional<store::Store> open_migrated_store(const config::HostConfig& config, int& rc) {
+  try {
+    auto store = open_store(config);
+    store.migrate();
+    return store;
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: " << e.what() << '\n';
+    rc = kExitFailure;
+    return std::nullopt;
+  }
 }
 
 }  // namespace connhost::cli

@@ -24,16 +24,7 @@ struct Setup {
 Setup setup(const GlobalOptions& options) {
   Setup s;
   auto ctx = HostContext::open(options);
-  if (!ctx.host_errors.empty()) {
-    for (const auto& e : ctx.host_errors) std::cerr << e.to_string() << '\n';
-    s.rc = kExitConfigInvalid;
-    return s;
-  }
-  if (!ctx.host) {
-    std::cerr << "connhost: no configuration file " << options.config_file.string() << '\n';
-    s.rc = kExitConfigInvalid;
-    return s;
-  }
+  if ((s.rc = ctx.require_host()) != kExitOk) return s;
   auto keys = vault::Keyring::from_config(ctx.host->vault);
   if (!keys.ok()) {
     for (const auto& e : keys.errors) std::cerr << e.to_string() << '\n';
@@ -41,14 +32,8 @@ Setup setup(const GlobalOptions& options) {
     return s;
   }
   s.keyring = std::move(keys.keyring);
-  try {
-    s.store = open_store(*ctx.host);
-    s.store->migrate();
-  } catch (const std::exception& e) {
-    std::cerr << "connhost: " << e.what() << '\n';
-    s.rc = kExitFailure;
-    return s;
-  }
+  s.store = open_migrated_store(*ctx.host, s.rc);
+  if (!s.store) return s;
   s.host = std::move(ctx.host);
   return s;
 }
