@@ -18,18 +18,6 @@
 
 namespace connhost::pipeline {
 
-class AlreadyRunning : public std::runtime_error {
- public:
-  AlreadyRunning(std::string pipeline, int64_t run_id)
-      : std::runtime_error("pipeline " + pipeline + " is already running (run " +
-                           std::to_string(run_id) + ")"),
-        run_id_(run_id) {}
-  int64_t run_id() const { return run_id_; }
-
- private:
-  int64_t run_id_;
-};
-
 class Launcher {
  public:
   explicit Launcher(Runner& runner);

@@ -79,6 +79,22 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
   plugin::Instance::Settings settings = std::move(setup.settings);
   auto requests = settings.requests;
 
+  // One run per pipeline at a time, whoever starts it; released however the run ends.
+  {
+    std::lock_guard lock(active_mutex_);
+    if (auto it = active_.find(p.name); it != active_.end())
+      throw AlreadyRunning(p.name, it->second);
+    active_[p.name] = 0;
+  }
+  struct Release {
+    Runner& r;
+    const std::string& name;
+    ~Release() {
+      std::lock_guard lock(r.active_mutex_);
+      r.active_.erase(name);
+    }
+  } release{*this, p.name};
+
   RunResult result;
   auto& sql = store_.session();
   {
@@ -92,6 +108,10 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
     if (from) start.window_start = format_day(*from);
     if (to) start.window_end = format_day(*to);
     result.run_id = begin_run(store_, start);
+  }
+  {
+    std::lock_guard lock(active_mutex_);
+    active_[p.name] = result.run_id;
   }
   Heartbeat heartbeat(store_, store_mutex_, result.run_id);
   if (o.on_started) o.on_started(result.run_id);

@@ -9,9 +9,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "config/config.hpp"
@@ -61,6 +63,20 @@ struct RunResult {
   std::string failed_account;
 };
 
+// A pipeline started while a run of it is going on in the same Runner (the scheduler's and the
+// API's runs share one in `connhost serve`).
+class AlreadyRunning : public std::runtime_error {
+ public:
+  AlreadyRunning(std::string pipeline, int64_t run_id)
+      : std::runtime_error("pipeline " + pipeline + " is already running (run " +
+                           std::to_string(run_id) + ")"),
+        run_id_(run_id) {}
+  int64_t run_id() const { return run_id_; }
+
+ private:
+  int64_t run_id_;
+};
+
 // The days a pipeline re-reads on every run: its configured lookback, else the platform's
 // settling window (Meta 28 days, Google 14, TikTok 7; 7 for others).
 int lookback_days(const config::Pipeline& pipeline, std::string_view platform);
@@ -72,6 +88,7 @@ class Runner {
 
   // Throws std::invalid_argument for a pipeline that cannot run (unknown connection or plugin,
   // not a reporting pipeline, bad window). Plugin and platform failures are in the result.
+  // Throws AlreadyRunning while another run of the same pipeline goes on here.
   RunResult run(const config::Pipeline& pipeline, const RunOptions& options);
 
   // When the pipeline's newest recorded run started (run_log.hpp); nothing when it never ran.
@@ -83,6 +100,8 @@ class Runner {
   const config::HostConfig& config_;
   const plugin::Registry& registry_;
   std::shared_ptr<http::Client> http_;
+  std::mutex active_mutex_;
+  std::map<std::string, int64_t> active_;  // pipeline -> its run id (0 until recorded)
 };
 
 }  // namespace connhost::pipeline

@@ -58,6 +58,9 @@ int Scheduler::run(const std::atomic<bool>& stop, std::chrono::milliseconds tick
       auto r = runner_.run(*next->pipeline, o);
       log::info("scheduler: {} run {} {}: {} rows, {} requests{}", next->pipeline->name, r.run_id,
                 r.status, r.rows, r.requests, r.error ? " (" + r.error->to_string() + ")" : "");
+    } catch (const AlreadyRunning& ex) {
+      // Started through the API meanwhile: that run covers this turn.
+      log::info("scheduler: {}; skipped this turn", ex.what());
     } catch (const std::exception& ex) {
       log::error("scheduler: {} cannot run: {}", next->pipeline->name, ex.what());
     }

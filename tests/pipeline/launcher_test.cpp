@@ -29,6 +29,13 @@ TEST_F(PipelineTest, LauncherReturnsTheRunIdAndRefusesASecondStart) {
     } catch (const pipeline::AlreadyRunning& e) {
       EXPECT_EQ(e.run_id(), id);
     }
+    // The runner itself refuses too, so a scheduled run cannot overlap one started here.
+    try {
+      runner->run(pipeline("google"), o);
+      ADD_FAILURE() << "the runner started a second run of a running pipeline";
+    } catch (const pipeline::AlreadyRunning& e) {
+      EXPECT_EQ(e.run_id(), id);
+    }
   }  // the launcher waits for its run here
   std::string status, origin;
   long long key = id;
