@@ -1,8 +1,11 @@
 #include "plugin/instance.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+
+#include "log/secret_mask.hpp"
 
 namespace connhost::plugin {
 namespace {
@@ -37,6 +40,41 @@ ch_status shielded(ch_error& err, F&& f) {
     snprintf(err.message, sizeof(err.message), "plugin let an exception escape");
   }
   return CH_FAILED;
+}
+
+ch_str to_str(std::string_view v) {
+  return ch_str{v.data(), v.size()};
+}
+
+std::optional<PluginError> no_login(const LoadedPlugin& p) {
+  if (p.capabilities & CH_CAP_LOGIN) return std::nullopt;
+  return PluginError{
+      CH_ERROR_CONFIG,
+      {},
+      "plugin '" + p.id + "' has no login capability: this connection cannot sign in"};
+}
+
+// The first record of `kind`, or nothing.
+const OutputRecord* find_record(const ch_call& call, std::string_view kind) {
+  for (const auto& r : call.outputs)
+    if (r.kind == kind) return &r;
+  return nullptr;
+}
+
+// A record's seconds field: absent when missing or empty; an error when it is not an integer.
+std::optional<PluginError> seconds(const std::map<std::string, std::string>& fields,
+                                   const std::string& key, std::optional<int64_t>& out) {
+  auto it = fields.find(key);
+  if (it == fields.end() || it->second.empty()) return std::nullopt;
+  int64_t v = 0;
+  const auto& t = it->second;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc{} || p != t.data() + t.size())
+    return PluginError{CH_ERROR_INTERNAL,
+                       {},
+                       "the plugin's token record has a non-integer " + key + ": '" + t + "'"};
+  out = v;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -134,6 +172,126 @@ Instance::ReadResult Instance::read(std::string_view stream, std::string_view wi
   out.rows = rows.rows();
   out.checkpoints = rows.checkpoints();
   if (s != CH_OK) out.error = to_error(err);
+  return out;
+}
+
+Instance::AuthorizeResult Instance::authorize_url(const AuthorizeRequest& request) {
+  AuthorizeResult out;
+  if ((out.error = no_login(*plugin_))) return out;
+  std::string scopes;
+  for (const auto& sc : request.scopes) scopes += (scopes.empty() ? "" : "\n") + sc;
+  ch_authorize_request req{
+      sizeof(ch_authorize_request),   to_str(request.redirect_uri),          to_str(request.state),
+      to_str(request.code_challenge), to_str(request.code_challenge_method), to_str(scopes)};
+  ch_call call = make_call();
+  ch_error err = blank_error();
+  ch_status s =
+      shielded(err, [&] { return plugin_->login.authorize_url(handle_, &call, &req, &err); });
+  if (s != CH_OK) {
+    out.error = to_error(err);
+    return out;
+  }
+  if (const auto* rec = find_record(call, "authorize"))
+    if (auto url = rec->fields.find("url"); url != rec->fields.end()) out.url = url->second;
+  if (out.url.empty())
+    out.error = PluginError{CH_ERROR_INTERNAL, {}, "authorize_url output no \"authorize\" url"};
+  return out;
+}
+
+std::optional<PluginError> Instance::token_call(LoginFn fn, std::string_view name,
+                                                const TokenRequest& request, ch_call& call) {
+  if (auto e = no_login(*plugin_)) return e;
+  // The inputs are secrets too: a plugin (or the HTTP layer) echoing one must not leak it.
+  for (const auto* v :
+       {&request.code, &request.code_verifier, &request.refresh_token, &request.access_token})
+    if (!v->empty()) log::register_secret(*v);
+  ch_token_request req{sizeof(ch_token_request),      to_str(request.code),
+                       to_str(request.redirect_uri),  to_str(request.code_verifier),
+                       to_str(request.refresh_token), to_str(request.access_token)};
+  ch_error err = blank_error();
+  if (!fn)
+    return PluginError{
+        CH_ERROR_NOT_IMPLEMENTED, {}, "the plugin offers no login " + std::string(name)};
+  ch_status s = shielded(err, [&] { return fn(handle_, &call, &req, &err); });
+  // Tokens are masked the moment they exist, even when the call failed after receiving them.
+  for (const auto& r : call.outputs)
+    for (const char* key : {"access_token", "refresh_token", "id_token"})
+      if (auto it = r.fields.find(key); it != r.fields.end()) log::register_secret(it->second);
+  if (s != CH_OK) return to_error(err);
+  return std::nullopt;
+}
+
+Instance::TokenResult Instance::token_result(LoginFn fn, std::string_view name,
+                                             const TokenRequest& request) {
+  TokenResult out;
+  ch_call call = make_call();
+  if ((out.error = token_call(fn, name, request, call))) return out;
+  const auto* rec = find_record(call, "token");
+  if (!rec) {
+    out.error = PluginError{CH_ERROR_INTERNAL, {}, std::string(name) + " output no token record"};
+    return out;
+  }
+  auto f = rec->fields;
+  auto take = [&](const char* key) {
+    auto it = f.find(key);
+    if (it == f.end()) return std::string();
+    std::string v = std::move(it->second);
+    f.erase(it);
+    return v;
+  };
+  if ((out.error = seconds(f, "expires_in", out.token.expires_in)) ||
+      (out.error = seconds(f, "refresh_expires_in", out.token.refresh_expires_in)))
+    return out;
+  f.erase("expires_in");
+  f.erase("refresh_expires_in");
+  out.token.access_token = take("access_token");
+  out.token.refresh_token = take("refresh_token");
+  out.token.scope = take("scope");
+  out.token.token_type = take("token_type");
+  out.token.platform_user_id = take("platform_user_id");
+  out.token.extras = std::move(f);
+  if (out.token.access_token.empty())
+    out.error = PluginError{CH_ERROR_INTERNAL, {}, std::string(name) + " output no access_token"};
+  return out;
+}
+
+Instance::TokenResult Instance::exchange_code(const TokenRequest& request) {
+  return token_result(plugin_->login.exchange_code, "exchange_code", request);
+}
+
+Instance::TokenResult Instance::refresh(const TokenRequest& request) {
+  return token_result(plugin_->login.refresh, "refresh", request);
+}
+
+std::optional<PluginError> Instance::revoke(const TokenRequest& request) {
+  ch_call call = make_call();
+  return token_call(plugin_->login.revoke, "revoke", request, call);
+}
+
+Instance::UserResult Instance::user_info(const TokenRequest& request) {
+  UserResult out;
+  ch_call call = make_call();
+  if ((out.error = token_call(plugin_->login.user_info, "user_info", request, call))) return out;
+  const auto* rec = find_record(call, "user");
+  if (!rec) {
+    out.error = PluginError{CH_ERROR_INTERNAL, {}, "user_info output no user record"};
+    return out;
+  }
+  auto f = rec->fields;
+  auto take = [&](const char* key) {
+    auto it = f.find(key);
+    if (it == f.end()) return std::string();
+    std::string v = std::move(it->second);
+    f.erase(it);
+    return v;
+  };
+  out.user.platform_user_id = take("platform_user_id");
+  out.user.display_name = take("display_name");
+  out.user.avatar_url = take("avatar_url");
+  out.user.email = take("email");
+  out.user.extras = std::move(f);
+  if (out.user.platform_user_id.empty())
+    out.error = PluginError{CH_ERROR_INTERNAL, {}, "user_info output no platform_user_id"};
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,45 @@ struct PluginError {
 };
 
 std::string_view category_name(int32_t category);
+
+// The login capability's requests and records (abi.h, "Capability: login").
+struct AuthorizeRequest {
+  std::string redirect_uri;
+  std::string state;
+  std::string code_challenge;         // empty: no PKCE
+  std::string code_challenge_method;  // "S256", or the platform's own
+  std::vector<std::string> scopes;    // empty: the connector's defaults
+};
+
+struct TokenRequest {
+  std::string code;           // exchange_code
+  std::string redirect_uri;   // exchange_code
+  std::string code_verifier;  // exchange_code, with PKCE
+  std::string refresh_token;  // refresh
+  std::string access_token;   // revoke, user_info (and Meta's refresh)
+};
+
+// A "token" record. Times are seconds from now as the platform gave them; absent when the
+// platform gave none (a token that does not expire, or no refresh token).
+struct TokenRecord {
+  std::string access_token;
+  std::string refresh_token;  // empty: none came back (keep the old one)
+  std::optional<int64_t> expires_in;
+  std::optional<int64_t> refresh_expires_in;
+  std::string scope;  // comma-separated
+  std::string token_type;
+  std::string platform_user_id;
+  std::map<std::string, std::string> extras;  // every other field, e.g. advertiser_ids
+};
+
+// A "user" record.
+struct UserRecord {
+  std::string platform_user_id;
+  std::string display_name;
+  std::string avatar_url;
+  std::string email;
+  std::map<std::string, std::string> extras;
+};
 
 using SecretFn = std::function<std::optional<std::string>(std::string_view key)>;
 
@@ -59,12 +99,38 @@ class Instance {
                   std::string_view window_end, std::string_view state,
                   std::string_view account = {}, RowBuffer::Sink sink = {});
 
+  // Login (OAuth 2.0 authorization code). A plugin without the login capability answers a
+  // config error. Every token, code and verifier passing through here, in either direction, is
+  // registered with the log masker before anything else can print it.
+  struct AuthorizeResult {
+    std::string url;
+    std::optional<PluginError> error;
+  };
+  struct TokenResult {
+    TokenRecord token;
+    std::optional<PluginError> error;
+  };
+  struct UserResult {
+    UserRecord user;
+    std::optional<PluginError> error;
+  };
+  AuthorizeResult authorize_url(const AuthorizeRequest& request);
+  TokenResult exchange_code(const TokenRequest& request);
+  TokenResult refresh(const TokenRequest& request);
+  std::optional<PluginError> revoke(const TokenRequest& request);
+  UserResult user_info(const TokenRequest& request);
+
   const LoadedPlugin& plugin() const { return *plugin_; }
 
  private:
   Instance(std::shared_ptr<const LoadedPlugin> plugin, Settings settings)
       : plugin_(std::move(plugin)), settings_(std::move(settings)) {}
   ch_call make_call() const;
+  using LoginFn = ch_status (*)(ch_instance*, ch_call*, const ch_token_request*, ch_error*);
+  // Runs one token operation; the records it output land in `call.outputs`.
+  std::optional<PluginError> token_call(LoginFn fn, std::string_view name,
+                                        const TokenRequest& request, ch_call& call);
+  TokenResult token_result(LoginFn fn, std::string_view name, const TokenRequest& request);
 
   std::shared_ptr<const LoadedPlugin> plugin_;
   Settings settings_;
