@@ -7,6 +7,7 @@
 //   campaigns       campaign/get/ (§1.6) per advertiser, 1000 a page, deleted ones included.
 //   campaign_daily  advertiser/info/ for the currency, then report/integrated/get/ (§1.8) in
 //                   windows of at most 30 days, 1000 rows a page; a checkpoint after each window.
+// Login: Login Kit v2 (§2.1-§2.4), requests and answers in tiktok_login.{hpp,cpp}.
 #include <connhost/ad_reporting.hpp>
 #include <connhost/connector.hpp>
 
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "tiktok_errors.hpp"
+#include "tiktok_login.hpp"
 #include "tiktok_parse.hpp"
 #include "tiktok_requests.hpp"
 #include "tiktok_window.hpp"
@@ -77,7 +79,11 @@ class TikTokConnector {
       : api_(Api::make(config.get_string("base_url", "https://business-api.tiktok.com"),
                        config.get_string("api_version", "v1.3"))),
         app_id_(trim(config.get_string("app_id"))),
-        window_days_(config.get_int("report_window_days", 30)) {
+        window_days_(config.get_int("report_window_days", 30)),
+        login_(login::Endpoints::make(
+            config.get_string("open_api_base_url", "https://open.tiktokapis.com"),
+            config.get_string("auth_page_url", "https://www.tiktok.com/v2/auth/authorize/"))),
+        client_key_(trim(config.get_string("client_key"))) {
     if (app_id_.empty()) throw Error::config("app_id is empty");
     // §1.8: with stat_time_day a report may span at most 30 days.
     if (window_days_ < 1 || window_days_ > 30)
@@ -100,6 +106,63 @@ class TikTokConnector {
     call.info("TikTok: " + std::to_string(accounts.size()) + " advertiser(s) readable");
   }
 
+  // Login Kit v2 (tiktok.md §2). The token record's platform_user_id is the open_id.
+  void authorize_url(connhost::Call& call, const ch_authorize_request& r) {
+    std::vector<std::string> scopes;
+    std::string_view all = connhost::to_sv(r.scopes);
+    for (size_t start = 0; start <= all.size();) {
+      size_t nl = std::min(all.find('\n', start), all.size());
+      if (nl > start) scopes.emplace_back(all.substr(start, nl - start));
+      start = nl + 1;
+    }
+    auto url = login::authorize_url(login_, client_key(), scopes, connhost::to_sv(r.redirect_uri),
+                                    connhost::to_sv(r.state), connhost::to_sv(r.code_challenge));
+    call.output("authorize", {{"url", url}});
+  }
+
+  void exchange_code(connhost::Call& call, const ch_token_request& r) {
+    auto secret = client_secret(call);
+    login::Form form{{"client_key", client_key()},
+                     {"client_secret", secret},
+                     {"code", std::string(connhost::to_sv(r.code))},
+                     {"grant_type", "authorization_code"},
+                     {"redirect_uri", std::string(connhost::to_sv(r.redirect_uri))}};
+    if (r.code_verifier.size) form.emplace_back("code_verifier", connhost::to_sv(r.code_verifier));
+    token_call(call, form, secret, connhost::to_sv(r.code), connhost::to_sv(r.code_verifier));
+  }
+
+  // §2.2: the answer may carry a new refresh token, which replaces the old one.
+  void refresh(connhost::Call& call, const ch_token_request& r) {
+    if (!r.refresh_token.size) throw Error::auth("no refresh token: re-authorize the connection");
+    auto secret = client_secret(call);
+    login::Form form{{"client_key", client_key()},
+                     {"client_secret", secret},
+                     {"grant_type", "refresh_token"},
+                     {"refresh_token", std::string(connhost::to_sv(r.refresh_token))}};
+    token_call(call, form, secret, connhost::to_sv(r.refresh_token));
+  }
+
+  void revoke(connhost::Call& call, const ch_token_request& r) {
+    auto secret = client_secret(call);
+    auto resp =
+        call.http(login::form_post(login_, "/v2/oauth/revoke/",
+                                   {{"client_key", client_key()},
+                                    {"client_secret", secret},
+                                    {"token", std::string(connhost::to_sv(r.access_token))}}));
+    login::check_revoke(resp.status, resp.body, resp.header("Retry-After"),
+                        {secret, connhost::to_sv(r.access_token)});
+  }
+
+  void user_info(connhost::Call& call, const ch_token_request& r) {
+    if (!r.access_token.size) throw Error::auth("no access token: re-authorize the connection");
+    auto resp = call.http(login::user_info_request(login_, connhost::to_sv(r.access_token)));
+    auto u = login::parse_user(resp.status, resp.body, resp.header("Retry-After"));
+    call.output("user", {{"platform_user_id", u.open_id},
+                         {"display_name", u.display_name},
+                         {"avatar_url", u.avatar_url},
+                         {"union_id", u.union_id}});
+  }
+
   void read(connhost::Call& call, const connhost::ReadRequest& request) {
     Session s(*this, call);
     if (!request.account.empty() && !is_id(request.account))
@@ -116,6 +179,35 @@ class TikTokConnector {
   }
 
  private:
+  const std::string& client_key() const {
+    if (client_key_.empty()) throw Error::config("client_key is not set: Login Kit needs it");
+    return client_key_;
+  }
+  static std::string client_secret(connhost::Call& call) {
+    auto s = call.secret("client_secret");
+    if (s.empty()) throw Error::config("client_secret is not set: Login Kit needs it");
+    return s;
+  }
+
+  // One token grant (§2.2). `secret` and `input` are scrubbed from any error text.
+  void token_call(connhost::Call& call, const login::Form& form, std::string_view secret,
+                  std::string_view input, std::string_view verifier = {}) {
+    auto resp = call.http(login::form_post(login_, "/v2/oauth/token/", form));
+    auto t = login::parse_token(resp.status, resp.body, resp.header("Retry-After"),
+                                {secret, input, verifier});
+    auto num = [](const std::optional<int64_t>& v) {
+      return v ? std::to_string(*v) : std::string();
+    };
+    auto expires = num(t.expires_in), refresh_expires = num(t.refresh_expires_in);
+    call.output("token", {{"access_token", t.access_token},
+                          {"refresh_token", t.refresh_token},
+                          {"expires_in", expires},
+                          {"refresh_expires_in", refresh_expires},
+                          {"scope", t.scope},
+                          {"token_type", t.token_type},
+                          {"platform_user_id", t.open_id}});
+  }
+
   // One call's conversation with the API: the token, read once, and the requests.
   class Session {
    public:
@@ -353,6 +445,8 @@ class TikTokConnector {
   std::string app_id_;
   int64_t window_days_;
   std::vector<std::string> advertiser_ids_;
+  login::Endpoints login_;
+  std::string client_key_;
 };
 
 }  // namespace
