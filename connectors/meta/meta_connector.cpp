@@ -10,6 +10,10 @@
 //   run (1.5: POST, poll GET /{run}, GET /{run}/insights), several in flight at once. Each chunk
 //   is parsed whole, emitted, then checkpointed, so memory is one chunk and an interrupted
 //   backfill resumes after it.
+//
+// Login: Facebook Login (section 2), requests and answers in meta_login.{hpp,cpp}. Meta has no
+// refresh grant: the stored token is the long-lived one, and "refresh" repeats the long-lived
+// exchange on it while it is still valid (section 2.3).
 #include <connhost/ad_reporting.hpp>
 #include <connhost/connector.hpp>
 
@@ -20,6 +24,7 @@
 #include <utility>
 
 #include "meta_graph.hpp"
+#include "meta_login.hpp"
 #include "meta_parse.hpp"
 #include "meta_requests.hpp"
 
@@ -114,7 +119,65 @@ class MetaConnector {
   static constexpr const ch_stream_def (&streams)[3] = ar::kStreams;
 
   MetaConnector(connhost::Call&, const connhost::Config& config)
-      : settings_(meta::Settings::from(config)), urls_(settings_) {}
+      : settings_(meta::Settings::from(config)),
+        urls_(settings_),
+        app_id_(config.get_string("app_id")),
+        dialog_url_(config.get_string("dialog_url", "https://www.facebook.com/dialog/oauth")) {}
+
+  void authorize_url(connhost::Call& call, const ch_authorize_request& r) {
+    std::vector<std::string> scopes;
+    std::string_view all = connhost::to_sv(r.scopes);
+    for (size_t start = 0; start <= all.size();) {
+      size_t nl = std::min(all.find('\n', start), all.size());
+      if (nl > start) scopes.emplace_back(all.substr(start, nl - start));
+      start = nl + 1;
+    }
+    call.output("authorize",
+                {{"url", meta::login::dialog_url(
+                             dialog_url_, app_id_, scopes, connhost::to_sv(r.redirect_uri),
+                             connhost::to_sv(r.state), connhost::to_sv(r.code_challenge),
+                             connhost::to_sv(r.code_challenge_method))}});
+  }
+
+  // Section 2.2 then 2.3: the code's token is exchanged at once for a long-lived one, which is
+  // what gets stored.
+  void exchange_code(connhost::Call& call, const ch_token_request& r) {
+    auto secret = call.secret("app_secret");
+    meta::login::Form form{{"client_id", app_id_},
+                           {"client_secret", secret},
+                           {"redirect_uri", std::string(connhost::to_sv(r.redirect_uri))},
+                           {"code", std::string(connhost::to_sv(r.code))}};
+    if (r.code_verifier.size)
+      form.emplace_back("code_verifier", std::string(connhost::to_sv(r.code_verifier)));
+    auto resp = call.http(meta::login::token_request(settings_, form));
+    auto first = meta::login::parse_token(resp.status, resp.body, settings_, "oauth/access_token");
+    output_long_lived(call, secret, first.access_token);
+  }
+
+  // No refresh grant exists (section 2): the long-lived exchange on the current token gives a new
+  // 60-day token; an expired one cannot be exchanged (190/463: auth, log in again).
+  void refresh(connhost::Call& call, const ch_token_request& r) {
+    std::string_view token =
+        r.access_token.size ? connhost::to_sv(r.access_token) : connhost::to_sv(r.refresh_token);
+    if (token.empty()) throw Error::auth("no Meta token to extend: re-authorize the connection");
+    output_long_lived(call, call.secret("app_secret"), token);
+  }
+
+  // Section 2.6: DELETE /me/permissions de-authorizes the app for the user.
+  void revoke(connhost::Call& call, const ch_token_request& r) {
+    auto resp = call.http(meta::login::bearer("DELETE",
+                                              meta::login::graph_url(settings_, "/me/permissions"),
+                                              connhost::to_sv(r.access_token)));
+    meta::login::check_revoke(resp.status, resp.body, settings_);
+  }
+
+  void user_info(connhost::Call& call, const ch_token_request& r) {
+    auto u = me(call, connhost::to_sv(r.access_token), "id,name,picture");
+    call.output("user", {{"platform_user_id", u.id},
+                         {"display_name", u.name},
+                         {"avatar_url", u.picture_url},
+                         {"email", u.email}});
+  }
 
   void check(connhost::Call& call) {
     with_graph(call, [&](meta::Graph& g) {
@@ -406,8 +469,33 @@ class MetaConnector {
     }
   }
 
+  // Section 2.5: the app-scoped user id and profile of the token's user.
+  meta::login::User me(connhost::Call& call, std::string_view token, std::string_view fields) {
+    if (token.empty()) throw Error::auth("no Meta access token: re-authorize the connection");
+    auto resp = call.http(meta::login::bearer(
+        "GET", meta::login::graph_url(settings_, "/me?fields=" + std::string(fields)), token));
+    return meta::login::parse_me(resp.status, resp.body, settings_);
+  }
+
+  // Section 2.3, then /me for the id the grant belongs to.
+  void output_long_lived(connhost::Call& call, std::string_view secret, std::string_view token) {
+    auto resp = call.http(
+        meta::login::token_request(settings_, {{"grant_type", "fb_exchange_token"},
+                                               {"client_id", app_id_},
+                                               {"client_secret", std::string(secret)},
+                                               {"fb_exchange_token", std::string(token)}}));
+    auto t = meta::login::parse_token(resp.status, resp.body, settings_, "oauth/access_token");
+    auto user = me(call, t.access_token, "id");
+    call.output("token", {{"access_token", t.access_token},
+                          {"expires_in", t.expires_in ? std::to_string(*t.expires_in) : ""},
+                          {"token_type", t.token_type},
+                          {"platform_user_id", user.id}});
+  }
+
   const meta::Settings settings_;
   const meta::Urls urls_;
+  const std::string app_id_;
+  const std::string dialog_url_;
 };
 
 }  // namespace

@@ -1,0 +1,47 @@
+#pragma once
+
+// What the login tests of every platform share: reading a URL's query, and clicking a link of a
+// sandbox consent page as a browser would (GET the page, GET the link's href, read the redirect).
+
+#include <gtest/gtest.h>
+
+#include <boost/url/parse.hpp>
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "http/client.hpp"
+
+namespace connhost::testing {
+
+inline std::map<std::string, std::string> query_of(std::string_view url) {
+  std::map<std::string, std::string> out;
+  auto u = boost::urls::parse_uri_reference(url);
+  EXPECT_TRUE(u) << url;
+  if (u)
+    for (auto p : u->params()) out[p.key] = p.value;
+  return out;
+}
+
+// Opens the consent page at `url`, follows the href of the element whose attributes start with
+// `marker` (e.g. `id="allow"`) and returns the Location of the redirect it answers.
+inline std::string click_through(const std::string& url, std::string_view marker) {
+  http::Client c;
+  auto page = c.send({"GET", url});
+  EXPECT_EQ(page.status, 200) << page.body;
+  std::string key = std::string(marker) + " href=\"";
+  auto at = page.body.find(key);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no " << marker << " link in " << page.body;
+    return {};
+  }
+  at += key.size();
+  std::string link = page.body.substr(at, page.body.find('"', at) - at);
+  for (size_t p; (p = link.find("&amp;")) != std::string::npos;) link.replace(p, 5, "&");
+  auto answer = c.send({"GET", link});
+  EXPECT_EQ(answer.status, 302) << answer.body;
+  return std::string(answer.header("Location").value_or(""));
+}
+
+}  // namespace connhost::testing
