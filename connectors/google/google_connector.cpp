@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "google_errors.hpp"
+#include "google_login.hpp"
 #include "google_parse.hpp"
 #include "google_requests.hpp"
 #include "google_token.hpp"
@@ -56,6 +57,9 @@ class GoogleConnector {
                         "https://oauth2.googleapis.com"),
       connhost::setting("auth_page_url", CH_CONFIG_STRING, "OAuth consent page",
                         "https://accounts.google.com/o/oauth2/v2/auth"),
+      // §4.1 of the notes: the userinfo_endpoint in wide use.
+      connhost::setting("userinfo_url", CH_CONFIG_STRING, "OpenID Connect userinfo endpoint",
+                        "https://openidconnect.googleapis.com/v1/userinfo"),
       // The wire notes were checked against the v24 protos (google-ads-node 24.1.0).
       connhost::setting("api_version", CH_CONFIG_STRING, "Google Ads API version", "v24"),
       connhost::required_setting("client_id", CH_CONFIG_STRING, "OAuth client id"),
@@ -88,7 +92,12 @@ class GoogleConnector {
                    strip_trailing_slash(setting_or_throw(config, "oauth_base_url"))},
         tokens_(token_url(endpoints_), setting_or_throw(config, "client_id")),
         chunk_days_(config.get_int("report_chunk_days", 30)),
-        send_developer_token_(config.get_bool("send_developer_token", false)) {
+        send_developer_token_(config.get_bool("send_developer_token", false)),
+        client_id_(setting_or_throw(config, "client_id")),
+        auth_page_(
+            config.get_string("auth_page_url", "https://accounts.google.com/o/oauth2/v2/auth")),
+        userinfo_url_(
+            config.get_string("userinfo_url", "https://openidconnect.googleapis.com/v1/userinfo")) {
     if (!valid_api_version(endpoints_.version))
       throw Error::config("google: api_version '" + endpoints_.version +
                           "' is not of the form vNN (e.g. v24)");
@@ -109,6 +118,51 @@ class GoogleConnector {
                             "' is not a 10-digit customer id");
       login_customer_id_ = *id;
     }
+  }
+
+  // Login (notes §4.1), requests and answers in google_login.{hpp,cpp}; the refresh grant is the
+  // one reporting uses (refresh_form, oauth_error).
+  void authorize_url(Call& call, const ch_authorize_request& r) {
+    std::vector<std::string> scopes;
+    std::string_view all = connhost::to_sv(r.scopes);
+    for (size_t start = 0; start <= all.size();) {
+      size_t nl = std::min(all.find('\n', start), all.size());
+      if (nl > start) scopes.emplace_back(all.substr(start, nl - start));
+      start = nl + 1;
+    }
+    call.output("authorize",
+                {{"url", login::authorize_url(
+                             auth_page_, client_id_, scopes, connhost::to_sv(r.redirect_uri),
+                             connhost::to_sv(r.state), connhost::to_sv(r.code_challenge),
+                             connhost::to_sv(r.code_challenge_method))}});
+  }
+
+  void exchange_code(Call& call, const ch_token_request& r) {
+    grant(call,
+          login::code_form(client_id_, call.secret("client_secret"), connhost::to_sv(r.code),
+                           connhost::to_sv(r.redirect_uri), connhost::to_sv(r.code_verifier)));
+  }
+
+  // §4.1: Google does not rotate refresh tokens; the record carries none and the old one stays.
+  void refresh(Call& call, const ch_token_request& r) {
+    if (!r.refresh_token.size) throw Error::auth("google: no refresh token: sign in again");
+    grant(call,
+          refresh_form(client_id_, call.secret("client_secret"), connhost::to_sv(r.refresh_token)));
+  }
+
+  void revoke(Call& call, const ch_token_request& r) {
+    std::string_view token =
+        r.refresh_token.size ? connhost::to_sv(r.refresh_token) : connhost::to_sv(r.access_token);
+    auto resp = call.http(login::revoke_request(endpoints_.oauth_base, token));
+    login::check_revoke(resp.status, resp.body);
+  }
+
+  void user_info(Call& call, const ch_token_request& r) {
+    auto u = userinfo(call, connhost::to_sv(r.access_token));
+    call.output("user", {{"platform_user_id", u.sub},
+                         {"display_name", u.name},
+                         {"avatar_url", u.picture},
+                         {"email", u.email}});
   }
 
   void check(Call& call) {
@@ -360,12 +414,45 @@ class GoogleConnector {
     }
   }
 
+  login::User userinfo(Call& call, std::string_view token) {
+    if (token.empty()) throw Error::auth("google: no access token: sign in again");
+    auto resp = call.http(login::userinfo_request(userinfo_url_, token));
+    return login::parse_userinfo(resp.status, resp.body);
+  }
+
+  // One grant at the token endpoint, then userinfo for the `sub` the grant belongs to.
+  void grant(Call& call, const std::string& form) {
+    HttpRequest req;
+    req.method = "POST";
+    req.url = token_url(endpoints_);
+    req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                   {"Accept", "application/json"}};
+    req.body = form;
+    auto resp = call.http(req);
+    if (resp.status != 200) {
+      std::optional<std::chrono::milliseconds> retry;
+      if (auto h = resp.header("Retry-After")) retry = parse_retry_after(*h);
+      throw oauth_error(resp.status, resp.body, retry);
+    }
+    auto g = login::parse_grant(resp.body);
+    auto user = userinfo(call, g.access_token);
+    call.output("token", {{"access_token", g.access_token},
+                          {"refresh_token", g.refresh_token},
+                          {"expires_in", g.expires_in ? std::to_string(*g.expires_in) : ""},
+                          {"scope", g.scope},
+                          {"token_type", g.token_type},
+                          {"platform_user_id", user.sub}});
+  }
+
   const Endpoints endpoints_;
   TokenCache tokens_;
   const int64_t chunk_days_;
   const bool send_developer_token_;
   std::vector<std::string> customer_ids_;
   std::string login_customer_id_;
+  const std::string client_id_;
+  const std::string auth_page_;
+  const std::string userinfo_url_;
 
   std::mutex customers_mutex_;
   std::map<std::string, Customer> customers_;

@@ -39,6 +39,10 @@ inline std::string click_through(const std::string& url, std::string_view marker
   at += key.size();
   std::string link = page.body.substr(at, page.body.find('"', at) - at);
   for (size_t p; (p = link.find("&amp;")) != std::string::npos;) link.replace(p, 5, "&");
+  if (!link.empty() && link[0] == '/') {  // relative to the page's origin
+    auto u = boost::urls::parse_uri(url);
+    if (u) link = std::string(u->scheme()) + "://" + std::string(u->encoded_authority()) + link;
+  }
   auto answer = c.send({"GET", link});
   EXPECT_EQ(answer.status, 302) << answer.body;
   return std::string(answer.header("Location").value_or(""));
