@@ -140,14 +140,16 @@ class GoogleConnector {
   void exchange_code(Call& call, const ch_token_request& r) {
     grant(call,
           login::code_form(client_id_, call.secret("client_secret"), connhost::to_sv(r.code),
-                           connhost::to_sv(r.redirect_uri), connhost::to_sv(r.code_verifier)));
+                           connhost::to_sv(r.redirect_uri), connhost::to_sv(r.code_verifier)),
+          true);
   }
 
   // §4.1: Google does not rotate refresh tokens; the record carries none and the old one stays.
   void refresh(Call& call, const ch_token_request& r) {
     if (!r.refresh_token.size) throw Error::auth("google: no refresh token: sign in again");
     grant(call,
-          refresh_form(client_id_, call.secret("client_secret"), connhost::to_sv(r.refresh_token)));
+          refresh_form(client_id_, call.secret("client_secret"), connhost::to_sv(r.refresh_token)),
+          false);
   }
 
   void revoke(Call& call, const ch_token_request& r) {
@@ -421,7 +423,7 @@ class GoogleConnector {
   }
 
   // One grant at the token endpoint, then userinfo for the `sub` the grant belongs to.
-  void grant(Call& call, const std::string& form) {
+  void grant(Call& call, const std::string& form, bool code_grant) {
     HttpRequest req;
     req.method = "POST";
     req.url = token_url(endpoints_);
@@ -432,7 +434,12 @@ class GoogleConnector {
     if (resp.status != 200) {
       std::optional<std::chrono::milliseconds> retry;
       if (auto h = resp.header("Retry-After")) retry = parse_retry_after(*h);
-      throw oauth_error(resp.status, resp.body, retry);
+      auto e = oauth_error(resp.status, resp.body, retry);
+      // oauth_error speaks of the refresh it was written for; a code grant says so instead.
+      std::string m = e.what();
+      if (code_grant && m.rfind("google token refresh", 0) == 0)
+        m.replace(0, 20, "google code exchange");
+      throw Error(e.category(), m, e.retry_after());
     }
     auto g = login::parse_grant(resp.body);
     auto user = userinfo(call, g.access_token);
