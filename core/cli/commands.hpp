@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -52,5 +53,18 @@ int fx_load(const GlobalOptions& options, const std::filesystem::path& file);
 // The token vault: keys by id and grant counts; re-encryption under the active key.
 int vault_status(const GlobalOptions& options);
 int vault_rotate(const GlobalOptions& options);
+
+// The authorization-code flow from the shell (core/cli/auth_command.cpp).
+struct AuthOptions {
+  std::string connection;
+  std::string redirect_uri = "http://127.0.0.1:8765/callback";
+  std::string scopes;  // comma-separated; empty: the connector's defaults
+  std::string code;
+  std::string verifier;
+  int64_t user_id = 0;  // exchange: 0 keeps the platform user's local user, or creates one
+};
+int auth_url(const GlobalOptions& options, const AuthOptions& a);
+int auth_exchange(const GlobalOptions& options, const AuthOptions& a);
+int auth_test(const GlobalOptions& options, const AuthOptions& a);
 
 }  // namespace connhost::cli

@@ -124,6 +124,28 @@ int main(int argc, char** argv) {
     finish(), rc = vault_rotate(g);
   });
 
+  AuthOptions ao;
+  auto* auth = app.add_subcommand("auth", "sign in a connection without a browser callback");
+  auth->require_subcommand(1);
+  auto* auth_url_cmd = auth->add_subcommand("url", "print the consent URL, its state and verifier");
+  auth_url_cmd->add_option("CONNECTION", ao.connection, "connection name")->required();
+  auth_url_cmd->add_option("--redirect-uri", ao.redirect_uri, "registered redirect URI")
+      ->capture_default_str();
+  auth_url_cmd->add_option("--scopes", ao.scopes, "comma-separated scopes (default: the plugin's)");
+  auth_url_cmd->callback([&] { finish(), rc = auth_url(g, ao); });
+  auto* auth_ex = auth->add_subcommand("exchange", "exchange the redirect's code; store the grant");
+  auth_ex->add_option("CONNECTION", ao.connection, "connection name")->required();
+  auth_ex->add_option("CODE", ao.code, "the code the redirect carried")->required();
+  auth_ex->add_option("--verifier", ao.verifier, "the PKCE verifier `auth url` printed");
+  auth_ex->add_option("--redirect-uri", ao.redirect_uri, "the same redirect URI as `auth url`")
+      ->capture_default_str();
+  auth_ex->add_option("--user", ao.user_id, "local user id to link (default: keep or create)");
+  auth_ex->callback([&] { finish(), rc = auth_exchange(g, ao); });
+  auto* auth_t =
+      auth->add_subcommand("test", "call the platform's user info with the stored grant");
+  auth_t->add_option("CONNECTION", ao.connection, "connection name")->required();
+  auth_t->callback([&] { finish(), rc = auth_test(g, ao); });
+
   app.add_subcommand("run", "run the scheduled pipelines until interrupted (SIGINT, SIGTERM)")
       ->callback([&] { finish(), rc = run_schedules(g); });
 

@@ -1,0 +1,219 @@
+// `connhost auth url|exchange|test`: the authorization-code flow for set-ups without a browser
+// callback (issue #6, "For headless set-ups"). `url` prints the consent URL with a fresh state and
+// PKCE verifier, `exchange` turns the code the redirect carried into a grant in the vault, `test`
+// calls user_info with the stored grant. Tokens are never printed; the verifier is (it is only
+// useful together with a code, and the code arrives by the person running the command).
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/store_open.hpp"
+#include "http/client.hpp"
+#include "pipeline/connection_setup.hpp"
+#include "store/session.hpp"
+#include "store/timestamp.hpp"
+#include "vault/grants.hpp"
+#include "vault/keyring.hpp"
+
+namespace connhost::cli {
+namespace {
+
+// RFC 7636 §4.1: 32 random bytes, base64url without padding, gives a 43-character verifier.
+std::string base64url(const unsigned char* data, size_t n) {
+  std::string out(4 * ((n + 2) / 3) + 1, '\0');
+  int len =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
+  out.resize(static_cast<size_t>(len));
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  return out;
+}
+
+std::string random_token() {
+  unsigned char b[32];
+  if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("no random bytes from OpenSSL");
+  return base64url(b, sizeof b);
+}
+
+// The challenge for `verifier`: RFC 7636 S256, except TikTok, whose desktop flow takes the
+// lower-case hex SHA-256 (shared/platforms/tiktok.md §2.1, "PKCE quirk").
+std::string challenge_for(std::string_view platform, const std::string& verifier) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), d);
+  if (platform != "tiktok") return base64url(d, sizeof d);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : d) out += {kHex[c >> 4], kHex[c & 15]};
+  return out;
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = std::min(s.find(',', start), s.size());
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+struct Context {
+  std::optional<config::HostConfig> config;
+  std::unique_ptr<plugin::Instance> instance;
+  std::string platform;
+  int rc = kExitOk;
+};
+
+Context connect(const GlobalOptions& options, const std::string& connection) {
+  Context c;
+  auto ctx = HostContext::open(options);
+  auto loaded = config::load_file(options.config_file, ctx.schema_lookup());
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << e.to_string() << '\n';
+    c.rc = kExitConfigInvalid;
+    return c;
+  }
+  c.config = std::move(loaded.config);
+  try {
+    auto setup = pipeline::setup_connection(*c.config, ctx.registry, connection,
+                                            std::make_shared<http::Client>());
+    c.platform = std::string(setup.plugin->platform());
+    auto [inst, err] = plugin::Instance::create(setup.plugin, std::move(setup.settings));
+    if (err) {
+      std::cerr << "connhost: connection '" << connection << "': " << err->to_string() << '\n';
+      c.rc = kExitConfigInvalid;
+      return c;
+    }
+    c.instance = std::move(inst);
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: " << e.what() << '\n';
+    c.rc = kExitConfigInvalid;
+  }
+  return c;
+}
+
+std::optional<std::string> in_seconds(std::optional<int64_t> s) {
+  if (!s || *s <= 0) return std::nullopt;
+  return store::timestamp_at(std::chrono::system_clock::now() + std::chrono::seconds(*s));
+}
+
+int fail(const std::string& what, const plugin::PluginError& e) {
+  std::cerr << "connhost: " << what << " failed: " << e.to_string() << '\n';
+  return kExitFailure;
+}
+
+}  // namespace
+
+int auth_url(const GlobalOptions& options, const AuthOptions& a) {
+  auto c = connect(options, a.connection);
+  if (c.rc != kExitOk) return c.rc;
+  plugin::AuthorizeRequest r;
+  r.redirect_uri = a.redirect_uri;
+  r.state = random_token();
+  std::string verifier = random_token();
+  r.code_challenge = challenge_for(c.platform, verifier);
+  r.code_challenge_method = "S256";
+  r.scopes = split_commas(a.scopes);
+  auto out = c.instance->authorize_url(r);
+  if (out.error) return fail("auth url", *out.error);
+  std::cout << out.url << "\n\nstate: " << r.state << "\nverifier: " << verifier
+            << "\n\nOpen the URL, check that the redirect's state matches, then run\n"
+            << "  connhost auth exchange " << a.connection << " CODE --verifier " << verifier
+            << " --redirect-uri " << a.redirect_uri << '\n';
+  return kExitOk;
+}
+
+int auth_exchange(const GlobalOptions& options, const AuthOptions& a) {
+  auto c = connect(options, a.connection);
+  if (c.rc != kExitOk) return c.rc;
+  auto keys = vault::Keyring::from_config(c.config->vault);
+  if (!keys.ok()) {
+    for (const auto& e : keys.errors) std::cerr << e.to_string() << '\n';
+    return kExitConfigInvalid;
+  }
+  if (!keys.keyring.available()) {
+    std::cerr << "connhost: " << vault::kNoVaultMessage << '\n';
+    return kExitConfigInvalid;
+  }
+  auto t = c.instance->exchange_code({a.code, a.redirect_uri, a.verifier, {}, {}});
+  if (t.error) return fail("auth exchange", *t.error);
+  int rc = kExitOk;
+  auto store = open_migrated_store(*c.config, rc);
+  if (!store) return rc;
+  try {
+    auto& sql = store->session();
+    vault::GrantInput g;
+    g.connection = a.connection;
+    g.platform_user_id = t.token.platform_user_id;
+    g.scopes = t.token.scope;
+    g.access_token = vault::SecretText(t.token.access_token);
+    if (!t.token.refresh_token.empty()) g.refresh_token = vault::SecretText(t.token.refresh_token);
+    g.expires_at = in_seconds(t.token.expires_in);
+    g.refresh_expires_at = in_seconds(t.token.refresh_expires_in);
+    if (a.user_id > 0) {
+      if (!vault::find_user(sql, a.user_id)) {
+        std::cerr << "connhost: no user " << a.user_id << '\n';
+        return kExitUsage;
+      }
+      g.user_id = a.user_id;
+    } else if (auto id = vault::find_grant_id(sql, a.connection, g.platform_user_id)) {
+      // The same platform user signing in again keeps the local user it had.
+      for (const auto& info : vault::list_grants(sql, {std::nullopt, a.connection, std::nullopt}))
+        if (info.id == *id) g.user_id = info.user_id;
+    } else {
+      g.user_id = vault::create_user(sql).id;
+    }
+    auto id = vault::upsert_grant(sql, keys.keyring, g);
+    std::cout << "grant " << id << " stored for user " << g.user_id << " (platform user "
+              << g.platform_user_id << ", scopes " << (g.scopes.empty() ? "-" : g.scopes)
+              << ", expires " << g.expires_at.value_or("never") << ")\n";
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: storing the grant failed: " << e.what() << '\n';
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+int auth_test(const GlobalOptions& options, const AuthOptions& a) {
+  auto c = connect(options, a.connection);
+  if (c.rc != kExitOk) return c.rc;
+  auto keys = vault::Keyring::from_config(c.config->vault);
+  if (!keys.ok()) {
+    for (const auto& e : keys.errors) std::cerr << e.to_string() << '\n';
+    return kExitConfigInvalid;
+  }
+  int rc = kExitOk;
+  auto store = open_migrated_store(*c.config, rc);
+  if (!store) return rc;
+  try {
+    auto& sql = store->session();
+    auto grants = vault::list_grants(sql, {std::nullopt, a.connection, vault::GrantStatus::active});
+    if (grants.empty()) {
+      std::cerr << "connhost: no active grant for connection '" << a.connection
+                << "': run `connhost auth url` and `connhost auth exchange` first\n";
+      return kExitFailure;
+    }
+    auto grant = vault::load_grant(sql, keys.keyring, grants.back().id);
+    if (!grant || !grant->access_token) {
+      std::cerr << "connhost: grant " << grants.back().id << " has no access token\n";
+      return kExitFailure;
+    }
+    auto u = c.instance->user_info({{}, {}, {}, {}, grant->access_token->reveal()});
+    if (u.error) return fail("auth test (grant " + std::to_string(grant->info.id) + ")", *u.error);
+    std::cout << "grant " << grant->info.id << " works: platform user " << u.user.platform_user_id
+              << (u.user.display_name.empty() ? "" : " (" + u.user.display_name + ")") << '\n';
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: auth test failed: " << e.what() << '\n';
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace connhost::cli
