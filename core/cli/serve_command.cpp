@@ -22,6 +22,7 @@
 #include "server/routes/routes.hpp"
 #include "server/server.hpp"
 #include "server/static_files.hpp"
+#include "vault/keyring.hpp"
 
 namespace connhost::cli {
 namespace {
@@ -106,6 +107,14 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     return kExitConfigInvalid;
   }
 
+  // The vault's keys, for the browser login (/auth/...). Without [vault] the login callback
+  // answers 503; a key that cannot be read is a configuration error.
+  auto vault_keys = vault::Keyring::from_config(cfg.vault);
+  if (!vault_keys.ok()) {
+    for (const auto& e : vault_keys.errors) std::cerr << e.to_string() << '\n';
+    return kExitConfigInvalid;
+  }
+
   metrics::declare_host_metrics();
   metrics::plugin_load_failures().inc(static_cast<double>(ctx.registry.refused().size()));
   for (const auto& r : ctx.registry.refused())
@@ -119,6 +128,7 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
                              .readiness = readiness,
                              .metrics = metrics::global(),
                              .scheduler_enabled = !so.no_scheduler};
+  sctx.keyring = &vault_keys.keyring;
   std::optional<server::ReportCache> reports;
   if (cfg.server.report_cache_seconds > 0) {
     reports.emplace(server::ReportCache::Options{

@@ -19,6 +19,9 @@ class Client;
 namespace connhost::pipeline {
 class Launcher;
 }
+namespace connhost::vault {
+class Keyring;
+}
 
 namespace connhost::server {
 
@@ -39,7 +42,10 @@ struct ServerContext {
   pipeline::Launcher* launcher = nullptr;
   // Caches the reporting GET answers (server/report_cache.hpp); null: every request computes.
   ReportCache* reports = nullptr;
-  // The HTTP client the connection tests use (shared with the runs).
+  // The token vault's keys, for the browser login's grants (/auth/...); null or unavailable: the
+  // login callback answers 503.
+  const vault::Keyring* keyring = nullptr;
+  // The HTTP client the connection tests and the browser login use (shared with the runs).
   std::shared_ptr<http::Client> http;
   // The clock of due times and ages; tests may pin it.
   std::function<std::chrono::system_clock::time_point()> now = [] {

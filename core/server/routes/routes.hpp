@@ -4,6 +4,8 @@
 // the router and the context; add_routes calls them all, so `connhost serve` and the tests serve
 // the same table.
 
+#include <memory>
+
 #include "server/context.hpp"
 #include "server/router.hpp"
 
@@ -22,6 +24,12 @@ void add_openapi_route(Router& router);
 void add_reporting_routes(Router& router, ServerContext& ctx);
 // Category rules and overrides, applied at once: /api/categories/...
 void add_categories_routes(Router& router, ServerContext& ctx);
+
+class LoginStates;
+// The browser login: /auth/{connection} and /auth/{connection}/callback (public, HTML). `states`
+// holds the pending logins; null: a new store on ctx.now (tests pass their own).
+void add_auth_routes(Router& router, ServerContext& ctx,
+                     std::shared_ptr<LoginStates> states = nullptr);
 
 void add_routes(Router& router, ServerContext& ctx);
 

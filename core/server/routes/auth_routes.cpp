@@ -1,0 +1,366 @@
+// The browser login of `connhost serve` (issue #6, "Host"): GET /auth/{connection} starts the
+// authorization-code flow with a single-use, expiring state and a PKCE verifier kept server-side
+// (server/login_states.hpp), bound to the browser by an HttpOnly cookie; GET
+// /auth/{connection}/callback checks all of it, exchanges the code, fetches the user and stores
+// the grant in the vault. Public routes (a browser has no API key) outside /api. No token ever
+// appears in a page, a URL or a log line.
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <memory>
+
+#include "http/client.hpp"
+#include "log/logger.hpp"
+#include "pipeline/connection_setup.hpp"
+#include "server/login_states.hpp"
+#include "server/routes/routes.hpp"
+#include "store/session.hpp"
+#include "store/timestamp.hpp"
+#include "vault/grants.hpp"
+#include "vault/keyring.hpp"
+
+namespace connhost::server {
+namespace {
+
+constexpr std::string_view kCookie = "connhost_login";
+
+std::string base64url(const unsigned char* data, size_t n) {
+  std::string out(4 * ((n + 2) / 3) + 1, '\0');
+  int len =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
+  out.resize(static_cast<size_t>(len));
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  return out;
+}
+
+std::string hex(const unsigned char* data, size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += {kHex[data[i] >> 4], kHex[data[i] & 15]};
+  return out;
+}
+
+void random_bytes(unsigned char* b, size_t n) {
+  if (RAND_bytes(b, static_cast<int>(n)) != 1)
+    throw std::runtime_error("no random bytes from OpenSSL");
+}
+
+// 32 random bytes as 64 hex characters: states and browser binding ids.
+std::string random_hex() {
+  unsigned char b[32];
+  random_bytes(b, sizeof b);
+  return hex(b, sizeof b);
+}
+
+// RFC 7636 §4.1: 32 random bytes, base64url without padding.
+std::string random_verifier() {
+  unsigned char b[32];
+  random_bytes(b, sizeof b);
+  return base64url(b, sizeof b);
+}
+
+// S256, except TikTok's desktop flow, which takes the lower-case hex SHA-256 (as `auth url`).
+std::string challenge_for(std::string_view platform, const std::string& verifier) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), d);
+  return platform == "tiktok" ? hex(d, sizeof d) : base64url(d, sizeof d);
+}
+
+bool is_hex64(std::string_view s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+Response page(int status, std::string_view title, std::string_view message_html) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
+           "</title></head>\n<body><h1>" + html_escape(title) + "</h1>\n<p>" +
+           std::string(message_html) +
+           "</p>\n<p><a href=\"/\">Back to connhost</a></p></body></html>\n";
+  r.headers.emplace_back("Cache-Control", "no-store");
+  // The callback URL carries a code: never pass it on as a referrer.
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  return r;
+}
+
+std::optional<std::string> cookie(const Request& req, std::string_view name) {
+  auto h = req.header("cookie");
+  if (!h) return std::nullopt;
+  std::string_view s = *h;
+  while (!s.empty()) {
+    auto end = s.find(';');
+    std::string_view part = s.substr(0, end);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name)
+      return std::string(part.substr(eq + 1));
+    if (end == std::string_view::npos) break;
+    s.remove_prefix(end + 1);
+  }
+  return std::nullopt;
+}
+
+// The Host header when it is a plain host[:port] (no path, no user info, nothing to inject).
+std::optional<std::string> host_of(const Request& req) {
+  auto h = req.header("host");
+  if (!h || h->empty() || h->size() > 255) return std::nullopt;
+  if (h->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+      std::string_view::npos)
+    return std::nullopt;
+  return std::string(*h);
+}
+
+std::optional<std::string> in_seconds(std::chrono::system_clock::time_point now,
+                                      std::optional<int64_t> s) {
+  if (!s || *s <= 0) return std::nullopt;
+  return store::timestamp_at(now + std::chrono::seconds(*s));
+}
+
+struct Connected {
+  std::unique_ptr<plugin::Instance> instance;
+  std::string platform;
+};
+
+// Throws std::invalid_argument (bad set-up) or returns the plugin's error.
+Connected connect(const ServerContext& ctx, const std::string& connection,
+                  const std::shared_ptr<http::Client>& http,
+                  std::optional<plugin::PluginError>& error) {
+  auto setup = pipeline::setup_connection(ctx.config, ctx.plugins, connection, http);
+  Connected c;
+  c.platform = std::string(setup.plugin->platform());
+  auto [inst, err] = plugin::Instance::create(setup.plugin, std::move(setup.settings));
+  error = std::move(err);
+  c.instance = std::move(inst);
+  return c;
+}
+
+struct AuthRoutes {
+  ServerContext& ctx;
+  std::shared_ptr<LoginStates> states;
+  std::shared_ptr<http::Client> own_http = std::make_shared<http::Client>();
+
+  std::shared_ptr<http::Client> http() const { return ctx.http ? ctx.http : own_http; }
+
+  Response start(const Request& req) {
+    const std::string& name = req.param("connection");
+    if (!ctx.config.connection(name))
+      return error_response(404, "not_found", "no connection '" + name + "'");
+    auto host = host_of(req);
+    if (!host) return error_response(400, "bad_request", "the request has no usable Host header");
+    std::string redirect_uri = "http://" + *host + "/auth/" + name + "/callback";
+    std::optional<plugin::PluginError> err;
+    Connected c;
+    try {
+      c = connect(ctx, name, http(), err);
+    } catch (const std::invalid_argument& e) {
+      log::warn("login: connection '{}' cannot be set up: {}", name, e.what());
+      return error_response(400, "bad_parameter",
+                            "connection: '" + name + "' cannot be set up for login");
+    }
+    if (err) {
+      log::warn("login: connection '{}': {}", name, err->to_string());
+      return error_response(400, "bad_parameter",
+                            "connection: '" + name + "' cannot be set up for login");
+    }
+    LoginState login;
+    login.connection = name;
+    login.verifier = random_verifier();
+    login.redirect_uri = redirect_uri;
+    auto existing = cookie(req, kCookie);
+    login.browser = existing && is_hex64(*existing) ? *existing : random_hex();
+    plugin::AuthorizeRequest a;
+    a.redirect_uri = redirect_uri;
+    a.state = random_hex();
+    a.code_challenge = challenge_for(c.platform, login.verifier);
+    a.code_challenge_method = "S256";
+    auto out = c.instance->authorize_url(a);
+    if (out.error) {
+      log::warn("login: connection '{}' has no authorize URL: {}", name, out.error->to_string());
+      return error_response(400, "bad_parameter",
+                            "connection: '" + name + "' does not support login");
+    }
+    std::string browser = login.browser;
+    states->put(a.state, std::move(login));
+    Response r;
+    r.status = 302;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "Redirecting to the sign-in page\n";
+    r.headers.emplace_back("Location", out.url);
+    r.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=" + browser +
+                                             "; HttpOnly; SameSite=Lax; Path=/auth; Max-Age=600");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.headers.emplace_back("Referrer-Policy", "no-referrer");
+    return r;
+  }
+
+  Response callback(const Request& req) {
+    const std::string& name = req.param("connection");
+    const std::string title = "Sign-in to " + name;
+    if (!ctx.config.connection(name))
+      return page(404, title, "There is no connection of this name.");
+    auto state = req.query("state");
+    // Every state is single use, whatever happens next.
+    LoginStates::Taken taken;
+    if (state && !state->empty()) taken = states->take(*state);
+
+    if (auto error = req.query("error")) {
+      std::string why = *error == "access_denied"
+                            ? "You declined to give connhost access. Nothing was stored."
+                            : "The platform answered with an error (" + html_escape(*error) +
+                                  "). Nothing was stored.";
+      if (auto d = req.query("error_description"); d && !d->empty())
+        why += "<br>" + html_escape(d->substr(0, 300));
+      log::info("login: connection '{}': the platform answered {}", name, *error);
+      return page(400, title + " cancelled", why + " You may start again from the dashboard.");
+    }
+    auto refuse = [&](std::string_view why) {
+      log::warn("login: connection '{}': callback refused: {}", name, why);
+      return page(400, title + " failed",
+                  html_escape(why) + " Nothing was stored. Please start the sign-in again.");
+    };
+    if (!state || state->empty()) return refuse("The sign-in answer has no state.");
+    if (taken.outcome == LoginStates::Outcome::expired)
+      return refuse("This sign-in has expired (after 10 minutes).");
+    if (taken.outcome != LoginStates::Outcome::ok)
+      return refuse("This sign-in is unknown or was already used.");
+    const LoginState& login = *taken.login;
+    if (login.connection != name) return refuse("This sign-in was started for another connection.");
+    auto browser = cookie(req, kCookie);
+    if (!browser || *browser != login.browser)
+      return refuse(
+          "This sign-in was started in another browser (the login cookie does not match).");
+    auto code = req.query("code");
+    if (!code || code->empty()) return refuse("The sign-in answer has no code.");
+
+    if (!ctx.keyring || !ctx.keyring->available())
+      return page(
+          503, title + " unavailable",
+          "The token vault is not configured on this server ([vault] in the configuration); "
+          "nothing was stored.");
+    if (!ctx.readiness.ready())
+      return page(503, title + " unavailable", "The server is not ready yet; try again shortly.");
+
+    std::optional<plugin::PluginError> err;
+    Connected c;
+    try {
+      c = connect(ctx, name, http(), err);
+    } catch (const std::invalid_argument& e) {
+      log::warn("login: connection '{}' cannot be set up: {}", name, e.what());
+      return page(400, title + " failed", "This connection cannot be set up for login.");
+    }
+    if (err) {
+      log::warn("login: connection '{}': {}", name, err->to_string());
+      return page(400, title + " failed", "This connection cannot be set up for login.");
+    }
+    auto t = c.instance->exchange_code({*code, login.redirect_uri, login.verifier, {}, {}});
+    if (t.error) {
+      log::warn("login: connection '{}': code exchange failed: {}", name, t.error->to_string());
+      return page(502, title + " failed",
+                  "The platform refused the sign-in (" +
+                      html_escape(plugin::category_name(t.error->category)) +
+                      "). Nothing was stored. Please start the sign-in again.");
+    }
+    auto u = c.instance->user_info({{}, {}, {}, {}, t.token.access_token});
+    if (u.error) {
+      log::warn("login: connection '{}': user info failed: {}", name, u.error->to_string());
+      return page(502, title + " failed",
+                  "The platform did not say who signed in. Nothing was stored.");
+    }
+    vault::GrantInput g;
+    g.connection = name;
+    g.platform_user_id =
+        !t.token.platform_user_id.empty() ? t.token.platform_user_id : u.user.platform_user_id;
+    g.scopes = t.token.scope;
+    g.access_token = vault::SecretText(t.token.access_token);
+    if (!t.token.refresh_token.empty()) g.refresh_token = vault::SecretText(t.token.refresh_token);
+    auto now = std::chrono::system_clock::now();
+    g.expires_at = in_seconds(now, t.token.expires_in);
+    g.refresh_expires_at = in_seconds(now, t.token.refresh_expires_in);
+    int64_t id = 0;
+    try {
+      auto lease = ctx.stores.acquire();
+      auto& sql = lease->session();
+      if (auto existing = vault::find_grant_id(sql, name, g.platform_user_id)) {
+        for (const auto& info : vault::list_grants(sql, {std::nullopt, name, std::nullopt}))
+          if (info.id == *existing) g.user_id = info.user_id;
+      }
+      if (g.user_id <= 0) g.user_id = vault::create_user(sql).id;
+      id = vault::upsert_grant(sql, *ctx.keyring, g);
+    } catch (const std::exception& e) {
+      log::error("login: connection '{}': storing the grant failed: {}", name, e.what());
+      return page(500, title + " failed",
+                  "The sign-in worked but the grant could not be stored; the server log has the "
+                  "details.");
+    }
+    std::string who = !u.user.display_name.empty() ? u.user.display_name : g.platform_user_id;
+    log::info("login: connection '{}': grant {} stored for user {} (platform user {})", name, id,
+              g.user_id, g.platform_user_id);
+    return page(200, title, "Signed in to " + html_escape(name) + " as " + html_escape(who) + ".");
+  }
+};
+
+}  // namespace
+
+void add_auth_routes(Router& router, ServerContext& ctx, std::shared_ptr<LoginStates> states) {
+  if (!states) states = std::make_shared<LoginStates>([&ctx] { return ctx.now(); });
+  auto routes = std::make_shared<AuthRoutes>(AuthRoutes{ctx, std::move(states)});
+  router.add({.method = "GET",
+              .pattern = "/auth/{connection}",
+              .summary = "Browser login: redirect to the platform's consent page",
+              .description = "302 to the connection's authorize URL with a single-use state (10 "
+                             "minutes) and a PKCE challenge; sets the HttpOnly connhost_login "
+                             "cookie the callback checks. 404 for an unknown connection, 400 for "
+                             "one without login.",
+              .is_public = true,
+              .tag = "auth",
+              .handler = [routes](const Request& r) { return routes->start(r); }});
+  router.add({.method = "GET",
+              .pattern = "/auth/{connection}/callback",
+              .summary = "Browser login: the platform's redirect back",
+              .description = "Checks the state and the cookie, exchanges the code, stores the "
+                             "grant in the vault and shows an HTML result page (400 for a missing, "
+                             "unknown, reused or expired state, a wrong cookie or a denial; 503 "
+                             "without a vault).",
+              .query = {{.name = "code"},
+                        {.name = "state"},
+                        {.name = "error"},
+                        {.name = "error_description"}},
+              .is_public = true,
+              .tag = "auth",
+              .handler = [routes](const Request& r) { return routes->callback(r); }});
+}
+
+}  // namespace connhost::server
