@@ -4,10 +4,6 @@
 // calls user_info with the stored grant. Tokens are never printed; the verifier is (it is only
 // useful together with a code, and the code arrives by the person running the command).
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-
 #include <chrono>
 #include <iostream>
 
@@ -16,6 +12,7 @@
 #include "cli/store_open.hpp"
 #include "http/client.hpp"
 #include "pipeline/connection_setup.hpp"
+#include "plugin/pkce.hpp"
 #include "store/session.hpp"
 #include "store/timestamp.hpp"
 #include "vault/grants.hpp"
@@ -23,35 +20,6 @@
 
 namespace connhost::cli {
 namespace {
-
-// RFC 7636 §4.1: 32 random bytes, base64url without padding, gives a 43-character verifier.
-std::string base64url(const unsigned char* data, size_t n) {
-  std::string out(4 * ((n + 2) / 3) + 1, '\0');
-  int len =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
-  out.resize(static_cast<size_t>(len));
-  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  return out;
-}
-
-std::string random_token() {
-  unsigned char b[32];
-  if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("no random bytes from OpenSSL");
-  return base64url(b, sizeof b);
-}
-
-// The challenge for `verifier`: RFC 7636 S256, except TikTok, whose desktop flow takes the
-// lower-case hex SHA-256 (shared/platforms/tiktok.md §2.1, "PKCE quirk").
-std::string challenge_for(std::string_view platform, const std::string& verifier) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), d);
-  if (platform != "tiktok") return base64url(d, sizeof d);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) out += {kHex[c >> 4], kHex[c & 15]};
-  return out;
-}
 
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> out;
@@ -116,9 +84,9 @@ int auth_url(const GlobalOptions& options, const AuthOptions& a) {
   if (c.rc != kExitOk) return c.rc;
   plugin::AuthorizeRequest r;
   r.redirect_uri = a.redirect_uri;
-  r.state = random_token();
-  std::string verifier = random_token();
-  r.code_challenge = challenge_for(c.platform, verifier);
+  r.state = plugin::random_base64url();
+  std::string verifier = plugin::random_base64url();
+  r.code_challenge = plugin::pkce_challenge(c.platform, verifier);
   r.code_challenge_method = "S256";
   r.scopes = split_commas(a.scopes);
   auto out = c.instance->authorize_url(r);

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
 #include <boost/url/parse.hpp>
 
 #include <map>
@@ -21,6 +24,18 @@ inline std::map<std::string, std::string> query_of(std::string_view url) {
   EXPECT_TRUE(u) << url;
   if (u)
     for (auto p : u->params()) out[p.key] = p.value;
+  return out;
+}
+
+// RFC 7636 S256: base64url(SHA-256(verifier)) without padding.
+inline std::string s256(std::string_view v) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(v.data()), v.size(), d);
+  unsigned char b64[64];
+  int n = EVP_EncodeBlock(b64, d, sizeof d);
+  std::string out(reinterpret_cast<char*>(b64), n);
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!out.empty() && out.back() == '=') out.pop_back();
   return out;
 }
 

@@ -5,10 +5,6 @@
 // the grant in the vault. Public routes (a browser has no API key) outside /api. No token ever
 // appears in a page, a URL or a log line.
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -17,6 +13,7 @@
 #include "http/client.hpp"
 #include "log/logger.hpp"
 #include "pipeline/connection_setup.hpp"
+#include "plugin/pkce.hpp"
 #include "server/login_states.hpp"
 #include "server/routes/routes.hpp"
 #include "store/session.hpp"
@@ -28,49 +25,6 @@ namespace connhost::server {
 namespace {
 
 constexpr std::string_view kCookie = "connhost_login";
-
-std::string base64url(const unsigned char* data, size_t n) {
-  std::string out(4 * ((n + 2) / 3) + 1, '\0');
-  int len =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
-  out.resize(static_cast<size_t>(len));
-  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  return out;
-}
-
-std::string hex(const unsigned char* data, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += {kHex[data[i] >> 4], kHex[data[i] & 15]};
-  return out;
-}
-
-void random_bytes(unsigned char* b, size_t n) {
-  if (RAND_bytes(b, static_cast<int>(n)) != 1)
-    throw std::runtime_error("no random bytes from OpenSSL");
-}
-
-// 32 random bytes as 64 hex characters: states and browser binding ids.
-std::string random_hex() {
-  unsigned char b[32];
-  random_bytes(b, sizeof b);
-  return hex(b, sizeof b);
-}
-
-// RFC 7636 §4.1: 32 random bytes, base64url without padding.
-std::string random_verifier() {
-  unsigned char b[32];
-  random_bytes(b, sizeof b);
-  return base64url(b, sizeof b);
-}
-
-// S256, except TikTok's desktop flow, which takes the lower-case hex SHA-256 (as `auth url`).
-std::string challenge_for(std::string_view platform, const std::string& verifier) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), d);
-  return platform == "tiktok" ? hex(d, sizeof d) : base64url(d, sizeof d);
-}
 
 bool is_hex64(std::string_view s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -197,14 +151,14 @@ struct AuthRoutes {
     }
     LoginState login;
     login.connection = name;
-    login.verifier = random_verifier();
+    login.verifier = plugin::random_base64url();
     login.redirect_uri = redirect_uri;
     auto existing = cookie(req, kCookie);
-    login.browser = existing && is_hex64(*existing) ? *existing : random_hex();
+    login.browser = existing && is_hex64(*existing) ? *existing : plugin::random_hex();
     plugin::AuthorizeRequest a;
     a.redirect_uri = redirect_uri;
-    a.state = random_hex();
-    a.code_challenge = challenge_for(c.platform, login.verifier);
+    a.state = plugin::random_hex();
+    a.code_challenge = plugin::pkce_challenge(c.platform, login.verifier);
     a.code_challenge_method = "S256";
     auto out = c.instance->authorize_url(a);
     if (out.error) {

@@ -19,18 +19,6 @@ constexpr const char* kVerifier = "sandbox-verifier-0123456789-abcdefghijklmnopq
 constexpr const char* kRedirect = "http://127.0.0.1:8765/callback";
 constexpr const char* kSub = "108314775601275932261";  // docs/sandbox/google.md
 
-// RFC 7636 S256: base64url(SHA-256(verifier)) without padding.
-std::string s256(std::string_view v) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(v.data()), v.size(), d);
-  unsigned char b64[64];
-  int n = EVP_EncodeBlock(b64, d, sizeof d);
-  std::string out(reinterpret_cast<char*>(b64), n);
-  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  return out;
-}
-
 class GoogleLoginTest : public ConnectorTest {
  protected:
   GoogleLoginTest() : ConnectorTest("google") {}

@@ -22,18 +22,6 @@ using ::testing::Not;
 constexpr const char* kVerifier = "sandbox-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
 constexpr const char* kRedirect = "http://localhost/cb";
 
-// RFC 7636 S256: base64url(SHA-256(verifier)) without padding.
-std::string s256(std::string_view v) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(v.data()), v.size(), d);
-  unsigned char b64[64];
-  int n = EVP_EncodeBlock(b64, d, sizeof d);
-  std::string out(reinterpret_cast<char*>(b64), n);
-  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  return out;
-}
-
 class MetaLoginTest : public ConnectorTest {
  protected:
   MetaLoginTest() : ConnectorTest("meta") {}
