@@ -4,6 +4,8 @@
 
 #include "config/config.hpp"
 
+#include <boost/url/parse.hpp>
+
 #include <cerrno>
 #include <cstdio>
 #include <memory>
@@ -27,8 +29,8 @@ const Names kVaultKeys = {"active_key", "keys"};
 const Names kReportingKeys = {"categories_file", "currency", "fx_file"};
 const Names kHostKeys = {"plugin_dirs", "log_level", "log_format"};
 const Names kStoreKeys = {"backend", "path", "url"};
-const Names kServerKeys = {"listen", "api_key", "max_body_bytes", "web_root",
-                           "report_cache_seconds"};
+const Names kServerKeys = {
+    "listen", "api_key", "max_body_bytes", "web_root", "report_cache_seconds", "public_url"};
 const Names kLogLevels = {"trace", "debug", "info", "warn", "error", "off"};
 const Names kLogFormats = {"text", "json"};
 const Names kBackends = {"sqlite", "postgresql"};
@@ -113,6 +115,13 @@ void read_store(Document& doc, const toml::table* t, StoreSettings& st) {
               "store.backend = \"postgresql\", or remove the url)");
 }
 
+// What redirect URIs are built on: an origin and maybe a path prefix (a reverse proxy's).
+bool valid_public_url(std::string_view s) {
+  auto u = boost::urls::parse_absolute_uri(s);
+  return u && (u->scheme() == "http" || u->scheme() == "https") && !u->encoded_host().empty() &&
+         !u->has_query() && !u->has_fragment() && !u->has_userinfo();
+}
+
 bool valid_currency(std::string_view s) {
   if (s.size() != 3) return false;
   for (char c : s)
@@ -181,6 +190,18 @@ void read_server(Document& doc, const toml::table* t, HostConfig& cfg) {
                 "expected seconds from 0 (no cache) to 86400");
     else
       srv.report_cache_seconds = v;
+  }
+  if (const toml::node* n = t->get("public_url")) {
+    if (auto s = doc.plain_string(*n, "server.public_url")) {
+      std::string url = *s;
+      while (url.ends_with('/')) url.pop_back();
+      if (valid_public_url(url))
+        srv.public_url = url;
+      else
+        doc.error(n->source(), "server.public_url",
+                  "expected an absolute http(s) URL without query or fragment, e.g. "
+                  "\"https://connhost.example.com\"");
+    }
   }
 }
 

@@ -24,10 +24,14 @@
 //                                    # source tree's web/
 //   report_cache_seconds = 60        # longest a cached report is served; 0: no cache
 //                                    # (changes of the data end it sooner: docs/api.md)
+//   public_url = "https://connhost.example.com"  # how browsers reach the server: the base of
+//                                    # OAuth redirect URIs; default http://<listen>
 //
 //   [connections.tiktok_main]        # name: [a-z][a-z0-9_-]*
 //   plugin = "tiktok"                # required: the id of a loaded plugin
 //   isolation = "in_process"         # in_process (default) | process
+//   login.enabled = true             # false: no sign-in through this connection (docs/login.md)
+//   access_token = "${grant:tiktok_login}"    # a secret may name a grant in the token vault
 //   base_url = "http://127.0.0.1:8300"        # every other key is a setting of the plugin,
 //   app_secret = "${env:TIKTOK_APP_SECRET}"   # checked against the plugin's config schema
 //
@@ -102,6 +106,9 @@ struct Connection {
   std::string name;
   std::string plugin;
   std::string isolation;  // "in_process" | "process"
+  // [connections.NAME.login] enabled: false hides the connection's sign-in entry points (the
+  // browser routes, the dashboard's button, `connhost auth url|exchange`). A feature flag.
+  bool login_enabled = true;
   // Schema order when the plugin is known, else key order.
   std::vector<Setting> settings;
   SourcePos pos;
@@ -139,6 +146,8 @@ struct ServerSettings {
   int64_t max_body_bytes = 1024 * 1024;
   std::filesystem::path web_root;  // absolute; empty: the default (server/static_files.hpp)
   int64_t report_cache_seconds = 60;
+  // scheme://host[:port][/prefix], no trailing slash; empty: "http://" + listen.
+  std::string public_url;
   SourcePos listen_pos;  // where `listen` was written; line 0 when it was not
 };
 

@@ -10,7 +10,8 @@
 namespace connhost::config::detail {
 namespace {
 
-const Names kReservedKeys = {"plugin", "isolation"};
+const Names kReservedKeys = {"plugin", "isolation", "login"};
+const Names kLoginKeys = {"enabled"};
 const Names kIsolations = {"in_process", "process"};
 
 std::string_view view(ch_str s) {
@@ -64,6 +65,17 @@ class ConnectionReader {
     if (const toml::node* n = ct->get("isolation"))
       if (auto s = doc_.choice(*n, path + ".isolation", kIsolations, "isolation")) c.isolation = *s;
 
+    if (const toml::table* login = doc_.table_at(*ct, "login", path)) {
+      doc_.check_keys(*login, path + ".login", kLoginKeys);
+      if (const toml::node* n = login->get("enabled")) {
+        if (const auto* b = n->as_boolean())
+          c.login_enabled = b->get();
+        else
+          doc_.error(n->source(), path + ".login.enabled",
+                     "expected boolean, got " + type_name(*n));
+      }
+    }
+
     info.plugin = c.plugin;
     if (!lookup_) {
       unchecked_settings(*ct, path, c);
@@ -111,7 +123,8 @@ class ConnectionReader {
       std::optional<std::string> value;
       if (const auto* str = v.as_string()) {
         if (looks_like_secret_ref(str->get())) {
-          s.secret = doc_.reference(str->get(), v, kpath);
+          s.secret = doc_.reference(str->get(), v, kpath, true);
+          note_grant(s.secret, v, kpath);
           if (s.secret) value.emplace();
         } else {
           value = str->get();
@@ -197,8 +210,9 @@ class ConnectionReader {
                        "}\" or \"${file:PATH}\"");
         return std::nullopt;
       }
-      s.secret = doc_.reference(str->get(), v, path);
+      s.secret = doc_.reference(str->get(), v, path, true);
       if (!s.secret) return std::nullopt;
+      note_grant(s.secret, v, path);
       return s;
     }
     std::optional<std::string> value;
@@ -242,6 +256,25 @@ class ConnectionReader {
     s.value = std::move(*value);
     return s;
   }
+
+ public:
+  // A grant reference names another connection, which may come later in the file: checked once
+  // all are read.
+  struct GrantUse {
+    std::string connection;
+    toml::source_region where;
+    std::string path;
+  };
+  const std::vector<GrantUse>& grant_uses() const { return grant_uses_; }
+
+ private:
+  std::vector<GrantUse> grant_uses_;
+
+  void note_grant(const std::optional<SecretRef>& ref, const toml::node& v,
+                  const std::string& path) {
+    if (ref && ref->kind == SecretRef::Kind::grant)
+      grant_uses_.push_back({ref->target, v.source(), path});
+  }
 };
 
 }  // namespace
@@ -256,6 +289,22 @@ std::vector<Connection> read_connections(Document& doc, const toml::table* t,
     if (auto c = reader.read(k, v, info)) {
       index[c->name] = std::move(info);
       out.push_back(std::move(*c));
+    }
+  }
+  for (const auto& use : reader.grant_uses()) {
+    auto it = index.find(use.connection);
+    if (it == index.end()) {
+      Names names;
+      for (const auto& [name, info] : index) names.push_back(name);
+      doc.error(use.where, use.path,
+                "the grant's connection '" + use.connection + "' is not configured" +
+                    did_you_mean(use.connection, names));
+    } else if (it->second.schema && !(it->second.schema->capabilities & CH_CAP_LOGIN)) {
+      doc.error(use.where, use.path,
+                "the grant's connection '" + use.connection + "' uses plugin '" +
+                    it->second.plugin +
+                    "', which has no login capability: nothing can be "
+                    "granted through it");
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const Connection& a, const Connection& b) {

@@ -172,13 +172,19 @@ std::optional<std::string> Document::choice(const toml::node& n, const std::stri
 }
 
 std::optional<SecretRef> Document::reference(const std::string& value, const toml::node& n,
-                                             const std::string& path) {
+                                             const std::string& path, bool allow_grant) {
   if (auto why = secret_ref_error(value)) {
     error(n.source(), path, *why);
     return std::nullopt;
   }
   auto ref = parse_secret_ref(value, dir_);
   if (!ref) return std::nullopt;
+  if (ref->kind == SecretRef::Kind::grant && !allow_grant) {
+    error(n.source(), path,
+          "a grant reference names a token in the vault and is only allowed in a connection's "
+          "secret settings");
+    return std::nullopt;
+  }
   if (auto why = check_secret(*ref)) {
     error(n.source(), path, *why);
     return std::nullopt;

@@ -58,8 +58,9 @@ class Document {
   std::optional<std::string> choice(const toml::node& n, const std::string& path,
                                     const Names& choices, std::string_view what);
   // A value written as a reference: parsed and checked to be resolvable. Never quotes the value.
+  // Grant references (the vault's tokens) only where `allow_grant` says so: connections' secrets.
   std::optional<SecretRef> reference(const std::string& value, const toml::node& n,
-                                     const std::string& path);
+                                     const std::string& path, bool allow_grant = false);
   // Reports a reference where none is allowed; true when the value holds none.
   bool no_reference(const std::string& value, const toml::node& n, const std::string& path);
 

@@ -14,6 +14,14 @@ namespace {
 constexpr std::string_view kOpen = "${";
 constexpr std::string_view kEnv = "env:";
 constexpr std::string_view kFile = "file:";
+constexpr std::string_view kGrant = "grant:";
+
+bool is_connection_name(std::string_view s) {
+  if (s.empty() || s.front() < 'a' || s.front() > 'z') return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
 
 bool is_env_name(std::string_view name) {
   if (name.empty()) return false;
@@ -46,7 +54,16 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
 }  // namespace
 
 std::string SecretRef::to_string() const {
-  return std::string(kOpen) + (kind == Kind::env ? "env:" : "file:") + target + "}";
+  switch (kind) {
+    case Kind::env:
+      return std::string(kOpen) + "env:" + target + "}";
+    case Kind::file:
+      return std::string(kOpen) + "file:" + target + "}";
+    case Kind::grant:
+      return std::string(kOpen) + "grant:" + target + (field == "access_token" ? "" : ":" + field) +
+             "}";
+  }
+  return {};
 }
 
 bool looks_like_secret_ref(std::string_view value) {
@@ -69,6 +86,17 @@ std::optional<SecretRef> parse_secret_ref(std::string_view value,
     if (p.is_relative() && !base_dir.empty()) p = base_dir / p;
     return SecretRef{SecretRef::Kind::file, p.lexically_normal().string()};
   }
+  if (body->starts_with(kGrant)) {
+    std::string_view rest = body->substr(kGrant.size());
+    std::string_view field = "access_token";
+    if (auto colon = rest.find(':'); colon != std::string_view::npos) {
+      field = rest.substr(colon + 1);
+      rest = rest.substr(0, colon);
+    }
+    if (!is_connection_name(rest) || (field != "access_token" && field != "refresh_token"))
+      return std::nullopt;
+    return SecretRef{SecretRef::Kind::grant, std::string(rest), std::string(field)};
+  }
   return std::nullopt;
 }
 
@@ -83,10 +111,15 @@ std::optional<std::string> secret_ref_error(std::string_view value) {
                : "malformed reference: variable names are letters, digits and '_', not starting "
                  "with a digit";
   if (body->starts_with(kFile)) return "malformed reference: empty file path" + expected;
-  return "malformed reference: unknown source (only 'env' and 'file' are supported)" + expected;
+  if (body->starts_with(kGrant))
+    return "malformed reference: expected \"${grant:CONNECTION}\" (the access token) or "
+           "\"${grant:CONNECTION:refresh_token}\", CONNECTION a configured connection's name";
+  return "malformed reference: unknown source (only 'env', 'file' and 'grant' are supported)" +
+         expected;
 }
 
 std::optional<std::string> check_secret(const SecretRef& ref) {
+  if (ref.kind == SecretRef::Kind::grant) return std::nullopt;
   if (ref.kind == SecretRef::Kind::env) {
     const char* v = std::getenv(ref.target.c_str());
     if (!v) return "environment variable " + ref.target + " is not set";
@@ -103,6 +136,10 @@ std::optional<std::string> check_secret(const SecretRef& ref) {
 
 SecretValue resolve_secret(const SecretRef& ref) {
   SecretValue out;
+  if (ref.kind == SecretRef::Kind::grant) {
+    out.error = ref.to_string() + " is read from the token vault, which is not available here";
+    return out;
+  }
   if (auto err = check_secret(ref)) {
     out.error = std::move(*err);
     return out;

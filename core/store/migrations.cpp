@@ -399,6 +399,40 @@ CREATE TABLE data_generation (
 INSERT INTO data_generation (id, n) VALUES (1, 0);
 )sql";
 
+// 8 login: a lease per grant, so that one host at a time refreshes it (login/refresher.hpp),
+// with what the last refresh did; and the browser sessions of signed-in local users, kept by the
+// SHA-256 of the cookie's value so that the table alone signs nobody in.
+constexpr std::string_view kLoginSqlite = R"sql(
+ALTER TABLE grants ADD COLUMN refresh_owner TEXT;
+ALTER TABLE grants ADD COLUMN refresh_lease_until TEXT;
+ALTER TABLE grants ADD COLUMN refreshed_at TEXT;
+ALTER TABLE grants ADD COLUMN refresh_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE grants ADD COLUMN last_refresh_error TEXT;
+CREATE INDEX grants_expiry ON grants (status, expires_at);
+CREATE TABLE login_sessions (
+  id_sha256 TEXT PRIMARY KEY NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX login_sessions_user ON login_sessions (user_id);
+)sql";
+constexpr std::string_view kLoginPostgres = R"sql(
+ALTER TABLE grants ADD COLUMN refresh_owner TEXT;
+ALTER TABLE grants ADD COLUMN refresh_lease_until TIMESTAMPTZ;
+ALTER TABLE grants ADD COLUMN refreshed_at TIMESTAMPTZ;
+ALTER TABLE grants ADD COLUMN refresh_failures BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE grants ADD COLUMN last_refresh_error TEXT;
+CREATE INDEX grants_expiry ON grants (status, expires_at);
+CREATE TABLE login_sessions (
+  id_sha256 TEXT PRIMARY KEY NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX login_sessions_user ON login_sessions (user_id);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{.version = 1,
               .name = "core",
@@ -431,6 +465,11 @@ constexpr std::array kMigrations{
               .sql = {},
               .sqlite_sql = kDataGenerationSqlite,
               .postgresql_sql = kDataGenerationPostgres},
+    Migration{.version = 8,
+              .name = "login",
+              .sql = {},
+              .sqlite_sql = kLoginSqlite,
+              .postgresql_sql = kLoginPostgres},
 };
 
 }  // namespace

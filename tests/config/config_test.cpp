@@ -801,3 +801,86 @@ TEST_F(ConfigTest, ErrorsAreInFileOrder) {
 
 }  // namespace
 }  // namespace connhost::config
+
+// ---------------------------------------------------------------------------------------------
+// Login: grant references, login.enabled, server.public_url
+
+namespace connhost::config {
+namespace {
+
+TEST_F(ConfigTest, GrantReferenceNamesAConnectionWithLogin) {
+  auto r = load(std::string(kTiktok) + R"(access_token = "${grant:tt_login}"
+[connections.tt_login]
+plugin = "tiktok"
+app_id = "2"
+app_secret = "${env:CONNHOST_TEST_TT_SECRET}"
+)");
+  ASSERT_TRUE(r.ok()) << dump(r);
+  const Setting* s = r.config->connection("tt")->setting("access_token");
+  ASSERT_TRUE(s && s->secret);
+  EXPECT_EQ(s->secret->kind, SecretRef::Kind::grant);
+  EXPECT_EQ(s->secret->target, "tt_login");
+  EXPECT_EQ(s->secret->field, "access_token");
+  EXPECT_EQ(s->secret->to_string(), "${grant:tt_login}");
+}
+
+TEST_F(ConfigTest, GrantReferenceErrors) {
+  auto r = load(std::string(kTiktok) + R"(access_token = "${grant:tt_logn}"
+[connections.mm]
+plugin = "meta"
+app_id = "3"
+app_secret = "${grant:tt}"
+[connections.m2]
+plugin = "meta"
+app_id = "3"
+app_secret = "${grant:mm}"
+[store]
+backend = "postgresql"
+url = "${grant:tt}"
+)");
+  EXPECT_EQ(only_error(r, "connections.tt.access_token").message,
+            "the grant's connection 'tt_logn' is not configured");
+  EXPECT_THAT(only_error(r, "connections.m2.app_secret").message,
+              HasSubstr("uses plugin 'meta', which has no login capability"));
+  EXPECT_THAT(only_error(r, "store.url").message,
+              HasSubstr("only allowed in a connection's secret settings"));
+  // Any connection with the login capability may be named.
+  for (const auto& e : r.errors) EXPECT_NE(e.key_path, "connections.mm.app_secret") << dump(r);
+}
+
+TEST_F(ConfigTest, MalformedGrantReferenceSaysWhatIsExpected) {
+  auto r = load(std::string(kTiktok) + "access_token = \"${grant:tt:password}\"\n");
+  EXPECT_THAT(only_error(r, "connections.tt.access_token").message,
+              HasSubstr("${grant:CONNECTION:refresh_token}"));
+}
+
+TEST_F(ConfigTest, LoginCanBeDisabledPerConnection) {
+  auto on = load(kTiktok);
+  ASSERT_TRUE(on.ok()) << dump(on);
+  EXPECT_TRUE(on.config->connection("tt")->login_enabled);
+
+  auto off = load(std::string(kTiktok) + "login.enabled = false\n");
+  ASSERT_TRUE(off.ok()) << dump(off);
+  EXPECT_FALSE(off.config->connection("tt")->login_enabled);
+
+  auto bad = load(std::string(kTiktok) + "login.enabled = \"no\"\nlogin.enbled = true\n");
+  EXPECT_EQ(only_error(bad, "connections.tt.login.enabled").message,
+            "expected boolean, got string");
+  EXPECT_THAT(only_error(bad, "connections.tt.login.enbled").message,
+              HasSubstr("did you mean 'enabled'?"));
+}
+
+TEST_F(ConfigTest, PublicUrlIsAnAbsoluteHttpUrl) {
+  auto r = load("[server]\npublic_url = \"https://connhost.example.com/base/\"\n");
+  ASSERT_TRUE(r.ok()) << dump(r);
+  EXPECT_EQ(r.config->server.public_url, "https://connhost.example.com/base");
+  EXPECT_EQ(load("").config->server.public_url, "");
+  for (std::string_view bad : {"connhost.example.com", "ftp://x", "https://x/?a=1", "http://"}) {
+    auto e = load("[server]\npublic_url = \"" + std::string(bad) + "\"\n");
+    EXPECT_THAT(only_error(e, "server.public_url").message, HasSubstr("absolute http(s) URL"))
+        << bad;
+  }
+}
+
+}  // namespace
+}  // namespace connhost::config
