@@ -54,10 +54,11 @@ TEST_F(StoreSqliteTest, MigratesFromZeroToLatest) {
   EXPECT_EQ(report.to_version, latest_version());
   EXPECT_EQ(report.applied, all_versions());
   EXPECT_EQ(store.schema_version(), latest_version());
-  EXPECT_THAT(store.tables(), ElementsAre("ad_accounts", "ad_campaigns", "campaign_categories",
-                                          "campaign_daily", "category_overrides", "category_rules",
-                                          "connections", "data_generation", "fx_rates", "grants",
-                                          "schema_version", "stream_state", "sync_runs", "users"));
+  EXPECT_THAT(store.tables(),
+              ElementsAre("ad_accounts", "ad_campaigns", "campaign_categories", "campaign_daily",
+                          "category_overrides", "category_rules", "connections", "data_generation",
+                          "fx_rates", "grants", "login_sessions", "schema_version", "stream_state",
+                          "sync_runs", "users"));
 
   int rows = 0;
   store.session() << "SELECT COUNT(*) FROM schema_version", soci::into(rows);
