@@ -7,7 +7,12 @@
 //   campaigns       campaign/get/ (§1.6) per advertiser, 1000 a page, deleted ones included.
 //   campaign_daily  advertiser/info/ for the currency, then report/integrated/get/ (§1.8) in
 //                   windows of at most 30 days, 1000 rows a page; a checkpoint after each window.
-// Login: Login Kit v2 (§2.1-§2.4), requests and answers in tiktok_login.{hpp,cpp}.
+// Login, by the login_flow setting:
+//   login_kit   Login Kit v2 (§2.1-§2.4): a TikTok user; tiktok_login.{hpp,cpp}.
+//   advertiser  Marketing API advertiser authorization (§1.4): a long-term token for the
+//               advertisers granted; tiktok_advertiser_auth.{hpp,cpp}.
+//   business    TikTok-account tt_user authorization (§3.1): a Business Account, for
+//               business/* and messaging; tiktok_business_auth.{hpp,cpp}.
 #include <connhost/ad_reporting.hpp>
 #include <connhost/connector.hpp>
 
@@ -17,8 +22,11 @@
 #include <utility>
 #include <vector>
 
+#include "tiktok_advertiser_auth.hpp"
+#include "tiktok_business_auth.hpp"
 #include "tiktok_errors.hpp"
 #include "tiktok_login.hpp"
+#include "tiktok_oauth_util.hpp"
 #include "tiktok_parse.hpp"
 #include "tiktok_requests.hpp"
 #include "tiktok_window.hpp"
@@ -44,6 +52,27 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
+// Which of TikTok's three authorizations the login capability runs (see the top of this file).
+enum class LoginFlow { login_kit, advertiser, business };
+
+LoginFlow login_flow_of(std::string_view name) {
+  if (name == "login_kit") return LoginFlow::login_kit;
+  if (name == "advertiser") return LoginFlow::advertiser;
+  if (name == "business") return LoginFlow::business;
+  throw Error::config("login_flow '" + std::string(name) +
+                      "' is not one of login_kit, advertiser, business");
+}
+
+std::vector<std::string> split_lines(std::string_view all) {
+  std::vector<std::string> out;
+  for (size_t start = 0; start <= all.size();) {
+    size_t nl = std::min(all.find('\n', start), all.size());
+    if (nl > start) out.emplace_back(all.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
 class TikTokConnector {
  public:
   static constexpr connhost::PluginInfo info{"tiktok", "TikTok", "0.1.0", "tiktok"};
@@ -67,6 +96,13 @@ class TikTokConnector {
                         "Advertisers to read; empty: every advertiser the token authorizes"),
       connhost::setting("client_key", CH_CONFIG_STRING, "Login Kit client key"),
       connhost::secret_setting("client_secret", "Login Kit client secret", false),
+      connhost::setting("login_flow", CH_CONFIG_STRING,
+                        "What login authorizes: login_kit (a TikTok user, Login Kit), advertiser "
+                        "(Marketing API advertisers) or business (a Business Account, tt_user)",
+                        "login_kit"),
+      connhost::setting("advertiser_auth_url", CH_CONFIG_STRING,
+                        "Advertiser authorization page (login_flow advertiser)",
+                        "https://business-api.tiktok.com/portal/auth"),
       connhost::setting("rate_limit_qps", CH_CONFIG_DOUBLE,
                         "Requests per second for this connection (Basic tier: 10)", "10"),
       connhost::setting("report_window_days", CH_CONFIG_INT,
@@ -83,7 +119,11 @@ class TikTokConnector {
         login_(login::Endpoints::make(
             config.get_string("open_api_base_url", "https://open.tiktokapis.com"),
             config.get_string("auth_page_url", "https://www.tiktok.com/v2/auth/authorize/"))),
-        client_key_(trim(config.get_string("client_key"))) {
+        client_key_(trim(config.get_string("client_key"))),
+        flow_(login_flow_of(trim(config.get_string("login_flow", "login_kit")))),
+        advertiser_auth_url_(oauth::checked_url(
+            "advertiser_auth_url",
+            config.get_string("advertiser_auth_url", advertiser::kDefaultAuthUrl))) {
     if (app_id_.empty()) throw Error::config("app_id is empty");
     // §1.8: with stat_time_day a report may span at most 30 days.
     if (window_days_ < 1 || window_days_ > 30)
@@ -106,21 +146,34 @@ class TikTokConnector {
     call.info("TikTok: " + std::to_string(accounts.size()) + " advertiser(s) readable");
   }
 
-  // Login Kit v2 (tiktok.md §2). The token record's platform_user_id is the open_id.
+  // The token record's platform_user_id: Login Kit's open_id; for advertiser, the granted
+  // advertiser ids, sorted and comma-joined; for business, the business_id (open_id).
   void authorize_url(connhost::Call& call, const ch_authorize_request& r) {
-    std::vector<std::string> scopes;
-    std::string_view all = connhost::to_sv(r.scopes);
-    for (size_t start = 0; start <= all.size();) {
-      size_t nl = std::min(all.find('\n', start), all.size());
-      if (nl > start) scopes.emplace_back(all.substr(start, nl - start));
-      start = nl + 1;
+    auto scopes = split_lines(connhost::to_sv(r.scopes));
+    auto redirect = connhost::to_sv(r.redirect_uri);
+    auto state = connhost::to_sv(r.state);
+    std::string url;
+    switch (flow_) {
+      case LoginFlow::login_kit:
+        url = login::authorize_url(login_, client_key(), scopes, redirect, state,
+                                   connhost::to_sv(r.code_challenge));
+        break;
+      case LoginFlow::advertiser:
+        // §1.4: portal/auth takes no scope (the app's permissions are set in the developer
+        // portal) and no PKCE, so a given challenge is dropped and the code is bound by the app
+        // secret alone.
+        url = advertiser::authorize_url(advertiser_auth_url_, app_id_, redirect, state);
+        break;
+      case LoginFlow::business:
+        url = business::authorize_url(login_.auth_page, app_id_, scopes, redirect, state);
+        break;
     }
-    auto url = login::authorize_url(login_, client_key(), scopes, connhost::to_sv(r.redirect_uri),
-                                    connhost::to_sv(r.state), connhost::to_sv(r.code_challenge));
     call.output("authorize", {{"url", url}});
   }
 
   void exchange_code(connhost::Call& call, const ch_token_request& r) {
+    if (flow_ == LoginFlow::advertiser) return advertiser_exchange(call, r);
+    if (flow_ == LoginFlow::business) return business_exchange(call, r);
     auto secret = client_secret(call);
     login::Form form{{"client_key", client_key()},
                      {"client_secret", secret},
@@ -133,7 +186,14 @@ class TikTokConnector {
 
   // §2.2: the answer may carry a new refresh token, which replaces the old one.
   void refresh(connhost::Call& call, const ch_token_request& r) {
+    // §1.4: an advertiser token is long-term; TikTok refuses to refresh one (40107, "refreshing
+    // a long-time access token for Marketing API is invalid").
+    if (flow_ == LoginFlow::advertiser)
+      throw Error::auth(
+          "TikTok advertiser tokens do not expire and have no refresh token; once the token "
+          "stops working, re-authorize the connection");
     if (!r.refresh_token.size) throw Error::auth("no refresh token: re-authorize the connection");
+    if (flow_ == LoginFlow::business) return business_refresh(call, r);
     auto secret = client_secret(call);
     login::Form form{{"client_key", client_key()},
                      {"client_secret", secret},
@@ -143,6 +203,7 @@ class TikTokConnector {
   }
 
   void revoke(connhost::Call& call, const ch_token_request& r) {
+    if (flow_ != LoginFlow::login_kit) return app_revoke(call, r);
     auto secret = client_secret(call);
     auto resp =
         call.http(login::form_post(login_, "/v2/oauth/revoke/",
@@ -155,6 +216,8 @@ class TikTokConnector {
 
   void user_info(connhost::Call& call, const ch_token_request& r) {
     if (!r.access_token.size) throw Error::auth("no access token: re-authorize the connection");
+    if (flow_ == LoginFlow::advertiser) return advertiser_user(call, r);
+    if (flow_ == LoginFlow::business) return business_user(call, r);
     auto resp = call.http(login::user_info_request(login_, connhost::to_sv(r.access_token)));
     auto u = login::parse_user(resp.status, resp.body, resp.header("Retry-After"));
     call.output("user", {{"platform_user_id", u.open_id},
@@ -187,6 +250,114 @@ class TikTokConnector {
     auto s = call.secret("client_secret");
     if (s.empty()) throw Error::config("client_secret is not set: Login Kit needs it");
     return s;
+  }
+
+  std::string app_secret(connhost::Call& call) const {
+    auto s = call.secret("app_secret");
+    if (s.empty())
+      throw Error::config("app_secret is not set: the " + flow_name() + " login needs it");
+    return s;
+  }
+  std::string flow_name() const {
+    return flow_ == LoginFlow::advertiser ? "advertiser"
+           : flow_ == LoginFlow::business ? "business"
+                                          : "login_kit";
+  }
+
+  // §1.4: the callback's auth_code (also sent as code), exchanged with the app secret.
+  void advertiser_exchange(connhost::Call& call, const ch_token_request& r) {
+    auto secret = app_secret(call);
+    auto code = connhost::to_sv(r.code);
+    if (code.empty()) throw Error::auth("no authorization code: start the login again");
+    auto resp = call.http(advertiser::access_token_request(api_, app_id_, secret, code));
+    auto g = advertiser::parse_access_token(resp.status, resp.body, resp.header("Retry-After"),
+                                            {secret, code}, call.now_ms());
+    auto ids = oauth::join(g.advertiser_ids, ",");
+    // No expires_in, refresh_token or refresh_expires_in: the token is long-term (§1.4).
+    call.output("token", {{"access_token", g.access_token},
+                          {"scope", g.scope},
+                          {"platform_user_id", ids},
+                          {"advertiser_ids", ids}});
+  }
+
+  // §1.4: oauth2/advertiser/get/ lists the advertisers that authorized the token.
+  void advertiser_user(connhost::Call& call, const ch_token_request& r) {
+    auto secret = app_secret(call);
+    auto token = connhost::to_sv(r.access_token);
+    auto resp = call.http(get(api_, kAdvertiserGet, advertiser_get_query(app_id_, secret), token));
+    auto a = advertiser::parse_advertisers(resp.status, resp.body, resp.header("Retry-After"),
+                                           {secret, token}, call.now_ms());
+    call.output(
+        "user",
+        {{"platform_user_id", a.ids}, {"display_name", a.names}, {"advertiser_ids", a.ids}});
+  }
+
+  void business_exchange(connhost::Call& call, const ch_token_request& r) {
+    auto secret = app_secret(call);
+    auto code = connhost::to_sv(r.code);
+    if (code.empty()) throw Error::auth("no authorization code: start the login again");
+    auto resp = call.http(
+        business::token_request(api_, app_id_, secret, code, connhost::to_sv(r.redirect_uri)));
+    output_business_token(call, business::kToken, resp, {secret, code});
+  }
+
+  // §3.1: the answer repeats the refresh token (the sandbox: unchanged, not rotated); it is
+  // passed on so the host stores whatever TikTok sent.
+  void business_refresh(connhost::Call& call, const ch_token_request& r) {
+    auto secret = app_secret(call);
+    auto refresh = connhost::to_sv(r.refresh_token);
+    auto resp = call.http(business::refresh_request(api_, app_id_, secret, refresh));
+    output_business_token(call, business::kRefreshToken, resp, {secret, refresh});
+  }
+
+  void output_business_token(connhost::Call& call, std::string_view endpoint,
+                             const connhost::HttpResponse& resp,
+                             std::initializer_list<std::string_view> secrets) {
+    auto t = business::parse_token(endpoint, resp.status, resp.body, resp.header("Retry-After"),
+                                   secrets, call.now_ms());
+    auto num = [](const std::optional<int64_t>& v) {
+      return v ? std::to_string(*v) : std::string();
+    };
+    call.output("token", {{"access_token", t.access_token},
+                          {"refresh_token", t.refresh_token},
+                          {"expires_in", num(t.expires_in)},
+                          {"refresh_expires_in", num(t.refresh_expires_in)},
+                          {"scope", t.scope},
+                          {"token_type", t.token_type},
+                          {"platform_user_id", t.open_id}});
+  }
+
+  // The request carries only the access token, while business/get/ needs the business_id
+  // (§3.2): token_info/get/ (§3.1) names it (creator_id) first.
+  void business_user(connhost::Call& call, const ch_token_request& r) {
+    auto token = connhost::to_sv(r.access_token);
+    auto info = call.http(business::token_info_request(api_, app_id_, token));
+    auto id = business::parse_token_info(info.status, info.body, info.header("Retry-After"),
+                                         {token}, call.now_ms());
+    auto resp = call.http(business::business_get_request(api_, id, token));
+    auto p = business::parse_business(resp.status, resp.body, resp.header("Retry-After"), {token},
+                                      call.now_ms());
+    call.output("user", {{"platform_user_id", id},
+                         {"display_name", p.display_name.empty() ? p.username : p.display_name},
+                         {"avatar_url", p.profile_image},
+                         {"username", p.username}});
+  }
+
+  // §1.4 oauth2/revoke_token/ and §3.1 tt_user/oauth2/revoke/: the app's credentials and the
+  // access token in a JSON body.
+  void app_revoke(connhost::Call& call, const ch_token_request& r) {
+    auto secret = app_secret(call);
+    auto token = connhost::to_sv(r.access_token);
+    if (token.empty()) throw Error::auth("no access token to revoke");
+    if (flow_ == LoginFlow::advertiser) {
+      auto resp = call.http(advertiser::revoke_request(api_, app_id_, secret, token));
+      advertiser::check_revoke(resp.status, resp.body, resp.header("Retry-After"), {secret, token},
+                               call.now_ms());
+    } else {
+      auto resp = call.http(business::revoke_request(api_, app_id_, secret, token));
+      business::check_revoke(resp.status, resp.body, resp.header("Retry-After"), {secret, token},
+                             call.now_ms());
+    }
   }
 
   // One token grant (§2.2). `secret` and `input` are scrubbed from any error text.
@@ -447,6 +618,8 @@ class TikTokConnector {
   std::vector<std::string> advertiser_ids_;
   login::Endpoints login_;
   std::string client_key_;
+  LoginFlow flow_;
+  std::string advertiser_auth_url_;
 };
 
 }  // namespace

@@ -1,67 +1,22 @@
 #include "tiktok_login.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
-#include <charconv>
 
 #include "tiktok_errors.hpp"
+#include "tiktok_oauth_util.hpp"
 
 namespace connhost::tiktok::login {
 namespace {
 
 namespace json = boost::json;
 using connhost::Error;
-
-std::string encode(std::string_view s) {
-  return boost::urls::encode(s, boost::urls::unreserved_chars);
-}
-
-std::string checked_url(std::string_view key, std::string_view url) {
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed || (parsed->scheme() != "https" && parsed->scheme() != "http") ||
-      parsed->encoded_host().empty() || parsed->has_fragment() || parsed->has_userinfo())
-    throw Error::config(std::string(key) + " '" + std::string(url) +
-                        "' is not an absolute http(s) URL");
-  return std::string(url);
-}
-
-const json::object* as_object(const json::value* v) {
-  return v ? v->if_object() : nullptr;
-}
-
-std::string str_field(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  if (v && v->is_string()) return std::string(v->as_string());
-  return {};
-}
-
-std::optional<int64_t> int_field(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  if (!v) return std::nullopt;
-  if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64()) return static_cast<int64_t>(v->as_uint64());
-  if (v->is_double()) return static_cast<int64_t>(v->as_double());
-  return std::nullopt;
-}
-
-std::optional<json::value> parse_json(std::string_view body) {
-  boost::system::error_code ec;
-  auto v = json::parse(body, ec);
-  if (ec) return std::nullopt;
-  return v;
-}
-
-std::optional<std::chrono::milliseconds> retry_ms(std::optional<std::string_view> retry_after) {
-  if (!retry_after) return std::nullopt;
-  int64_t s = 0;
-  auto [p, ec] = std::from_chars(retry_after->data(), retry_after->data() + retry_after->size(), s);
-  if (ec != std::errc{} || s < 0) return std::nullopt;
-  return std::chrono::milliseconds(s * 1000);
-}
+using oauth::as_object;
+using oauth::checked_url;
+using oauth::encode;
+using oauth::int_field;
+using oauth::parse_json;
+using oauth::retry_ms;
+using oauth::str_field;
 
 // v2 answers with real HTTP statuses (tiktok.md §2.4): 429 is the rate limit and 5xx a server
 // failure whatever the body says.
@@ -86,14 +41,7 @@ Endpoints Endpoints::make(std::string_view open_api_base_url, std::string_view a
 }
 
 std::string form_encode(const Form& form) {
-  std::string out;
-  for (const auto& [k, v] : form) {
-    if (!out.empty()) out += '&';
-    out += encode(k);
-    out += '=';
-    out += encode(v);
-  }
-  return out;
+  return oauth::form_encode(form);
 }
 
 std::string authorize_url(const Endpoints& e, std::string_view client_key,
