@@ -477,7 +477,9 @@ class MetaConnector {
     return meta::login::parse_me(resp.status, resp.body, settings_);
   }
 
-  // Section 2.3, then /me for the id the grant belongs to.
+  // Section 2.3, then debug_token (2.4) for what the new token is: its expiry, its granted
+  // scopes and the user it belongs to, as Meta records them rather than as the exchange
+  // answer rounds them (https://developers.facebook.com/docs/graph-api/reference/debug_token).
   void output_long_lived(connhost::Call& call, std::string_view secret, std::string_view token) {
     auto resp = call.http(
         meta::login::token_request(settings_, {{"grant_type", "fb_exchange_token"},
@@ -485,11 +487,23 @@ class MetaConnector {
                                                {"client_secret", std::string(secret)},
                                                {"fb_exchange_token", std::string(token)}}));
     auto t = meta::login::parse_token(resp.status, resp.body, settings_, "oauth/access_token");
-    auto user = me(call, t.access_token, "id");
+    // §2.3: "{app-id}|{app-secret}" is itself an app access token.
+    auto info_resp = call.http(meta::login::debug_token_request(
+        settings_, t.access_token, app_id_ + "|" + std::string(secret)));
+    auto info = meta::login::parse_debug_token(info_resp.status, info_resp.body, settings_);
+    std::optional<int64_t> expires_in = t.expires_in;
+    // §2.4: expires_at 0 means the token never expires: no expires_in at all.
+    if (info.expires_at)
+      expires_in = *info.expires_at == 0 ? std::nullopt
+                                         : std::optional<int64_t>(std::max<int64_t>(
+                                               0, *info.expires_at - call.now_ms() / 1000));
+    std::string user_id = info.user_id;
+    if (user_id.empty()) user_id = me(call, t.access_token, "id").id;  // a token without a user
     call.output("token", {{"access_token", t.access_token},
-                          {"expires_in", t.expires_in ? std::to_string(*t.expires_in) : ""},
+                          {"expires_in", expires_in ? std::to_string(*expires_in) : ""},
+                          {"scope", info.scopes},
                           {"token_type", t.token_type},
-                          {"platform_user_id", user.id}});
+                          {"platform_user_id", user_id}});
   }
 
   const meta::Settings settings_;

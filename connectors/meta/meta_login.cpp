@@ -5,6 +5,8 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include <algorithm>
+
 #include "meta_parse.hpp"
 
 namespace meta::login {
@@ -129,6 +131,47 @@ User parse_me(int status, std::string_view body, const Settings& s) {
       u.picture_url = str_field(d->as_object(), "url");
   if (u.id.empty()) throw Error::data("me: the answer has no id");
   return u;
+}
+
+connhost::HttpRequest debug_token_request(const Settings& s, std::string_view input_token,
+                                          std::string_view app_token) {
+  return bearer("GET", graph_url(s, "/debug_token?input_token=" + encode(input_token)), app_token);
+}
+
+TokenInfo parse_debug_token(int status, std::string_view body, const Settings& s) {
+  constexpr std::string_view kWhat = "debug_token";
+  auto v = parse_json(body);
+  const auto* o = v ? v->if_object() : nullptr;
+  if (!ok_status(status) || !o || o->contains("error")) {
+    auto e = login_error(status, body, s, kWhat);
+    // §2.4: a top-level error is about the calling token, here the app token.
+    if (e.category() == connhost::ErrorCategory::auth)
+      throw Error::config(std::string(kWhat) +
+                          ": the app token was refused; check the app_id and app_secret settings");
+    throw e;
+  }
+  const auto* d = o->if_contains("data");
+  if (!d || !d->is_object()) throw Error::data("debug_token: the answer has no data object");
+  const auto& data = d->as_object();
+  auto* valid = data.if_contains("is_valid");
+  if (!valid || !valid->is_bool()) throw Error::data("debug_token: data.is_valid is not a boolean");
+  if (!valid->as_bool()) {
+    std::string why;
+    if (auto* err = data.if_contains("error"); err && err->is_object())
+      why = str_field(err->as_object(), "message").substr(0, 200);
+    throw Error::auth("debug_token: the token is not valid" +
+                      (why.empty() ? "" : " (" + why + ")") + "; re-authorize the connection");
+  }
+  TokenInfo t;
+  if (auto* e = data.if_contains("expires_at")) {
+    if (e->is_int64()) t.expires_at = std::max<int64_t>(0, e->as_int64());
+    if (e->is_uint64()) t.expires_at = static_cast<int64_t>(e->as_uint64());
+  }
+  if (auto* sc = data.if_contains("scopes"); sc && sc->is_array())
+    for (const auto& x : sc->as_array())
+      if (x.is_string()) t.scopes += (t.scopes.empty() ? "" : ",") + std::string(x.as_string());
+  t.user_id = str_field(data, "user_id");
+  return t;
 }
 
 void check_revoke(int status, std::string_view body, const Settings& s) {

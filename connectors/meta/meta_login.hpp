@@ -58,6 +58,22 @@ struct User {
 // /me?fields=id,name,picture,email (§2.5).
 User parse_me(int status, std::string_view body, const Settings& s);
 
+// GET /debug_token?input_token=<token> (§2.4), called with the app token "<app_id>|<app_secret>"
+// as a Bearer header like the other login GETs, so the app secret stays out of the URL; the input
+// token has to be in the query, the only place this GET-only endpoint reads it.
+connhost::HttpRequest debug_token_request(const Settings& s, std::string_view input_token,
+                                          std::string_view app_token);
+
+struct TokenInfo {
+  std::optional<int64_t> expires_at;  // Unix seconds, 0 for never (§2.4); nothing when absent
+  std::string scopes;                 // comma-joined
+  std::string user_id;
+};
+// {"data":{is_valid, expires_at, scopes[], user_id, ...}} (§2.4). is_valid:false (an expired,
+// revoked or unknown input token) is Error::auth saying to re-authorize; a top-level error means
+// the calling app token was refused, a config error about app_id and app_secret.
+TokenInfo parse_debug_token(int status, std::string_view body, const Settings& s);
+
 // DELETE /me/permissions (§2.6): `true` or {"success":true}.
 void check_revoke(int status, std::string_view body, const Settings& s);
 
