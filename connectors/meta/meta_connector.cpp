@@ -13,7 +13,8 @@
 //
 // Login: Facebook Login (section 2), requests and answers in meta_login.{hpp,cpp}. Meta has no
 // refresh grant: the stored token is the long-lived one, and "refresh" repeats the long-lived
-// exchange on it while it is still valid (section 2.3).
+// exchange on it while it is still valid (section 2.3). After either exchange, debug_token (2.4)
+// gives the stored record its expiry, granted scopes and user id.
 #include <connhost/ad_reporting.hpp>
 #include <connhost/connector.hpp>
 
