@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,19 @@
 namespace connhost::plugin {
 
 struct LoadedPlugin;
+
+// Thrown by a call's secret resolver when a secret exists but cannot be handed out now, with the
+// category the plugin should see: a grant that needs re-authorization is `auth`, a platform that
+// failed its refresh `transient`. The message names no secret value.
+class SecretError : public std::runtime_error {
+ public:
+  SecretError(ch_error_category category, const std::string& message)
+      : std::runtime_error(message), category_(category) {}
+  ch_error_category category() const { return category_; }
+
+ private:
+  ch_error_category category_;
+};
 
 // One record a plugin returned through output_begin/output_set/output_end.
 struct OutputRecord {
@@ -33,7 +47,8 @@ struct OutputRecord {
 struct ch_call {
   const connhost::plugin::LoadedPlugin* plugin = nullptr;
   std::string connection;
-  // Resolves a secret setting of the connection; nothing when it is unset.
+  // Resolves a secret setting of the connection; nothing when it is unset. May throw
+  // connhost::plugin::SecretError.
   std::function<std::optional<std::string>(std::string_view key)> secret;
   std::function<int64_t()> clock;                   // empty: the system clock
   connhost::plugin::RowBuffer* rows = nullptr;      // null outside reporting reads
