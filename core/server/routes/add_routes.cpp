@@ -9,6 +9,7 @@ void add_routes(Router& router, ServerContext& ctx) {
   add_reporting_routes(router, ctx);
   add_categories_routes(router, ctx);
   add_auth_routes(router, ctx);
+  add_grants_routes(router, ctx);
   add_openapi_route(router);
 }
 

@@ -2,8 +2,9 @@
 // authorization-code flow with a single-use, expiring state and a PKCE verifier kept server-side
 // (server/login_states.hpp), bound to the browser by an HttpOnly cookie; GET
 // /auth/{connection}/callback checks all of it, exchanges the code, fetches the user and stores
-// the grant in the vault. Public routes (a browser has no API key) outside /api. No token ever
-// appears in a page, a URL or a log line.
+// the grant in the vault under the browser's signed-in local user (server/login_sessions.hpp),
+// starting a session when there is none; POST /auth/logout ends it. Public routes (a browser has no
+// API key) outside /api. No token ever appears in a page, a URL or a log line.
 
 #include <boost/json.hpp>
 
@@ -14,6 +15,7 @@
 #include "log/logger.hpp"
 #include "pipeline/connection_setup.hpp"
 #include "plugin/pkce.hpp"
+#include "server/login_sessions.hpp"
 #include "server/login_states.hpp"
 #include "server/routes/routes.hpp"
 #include "store/session.hpp"
@@ -70,23 +72,6 @@ Response page(int status, std::string_view title, std::string_view message_html)
   return r;
 }
 
-std::optional<std::string> cookie(const Request& req, std::string_view name) {
-  auto h = req.header("cookie");
-  if (!h) return std::nullopt;
-  std::string_view s = *h;
-  while (!s.empty()) {
-    auto end = s.find(';');
-    std::string_view part = s.substr(0, end);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    auto eq = part.find('=');
-    if (eq != std::string_view::npos && part.substr(0, eq) == name)
-      return std::string(part.substr(eq + 1));
-    if (end == std::string_view::npos) break;
-    s.remove_prefix(end + 1);
-  }
-  return std::nullopt;
-}
-
 // The Host header when it is a plain host[:port] (no path, no user info, nothing to inject).
 std::optional<std::string> host_of(const Request& req) {
   auto h = req.header("host");
@@ -128,13 +113,39 @@ struct AuthRoutes {
 
   std::shared_ptr<http::Client> http() const { return ctx.http ? ctx.http : own_http; }
 
+  // A configured connection whose sign-in is not switched off ([connections.X.login] enabled =
+  // false answers exactly as an unknown connection does).
+  bool login_open(const std::string& name) const {
+    const auto* c = ctx.config.connection(name);
+    return c && c->login_enabled;
+  }
+  const std::string& public_url() const { return ctx.config.server.public_url; }
+  bool secure() const { return public_url().starts_with("https://"); }
+
+  // POST /auth/logout: deletes this browser's session and clears its cookie.
+  Response logout(const Request& req) {
+    bool ended = false;
+    if (auto c = request_cookie(req, kSessionCookie)) {
+      auto lease = ctx.stores.acquire();
+      ended = delete_login_session(lease->session(), *c);
+    }
+    auto r = json_response(200, boost::json::object{{"signed_out", ended}});
+    r.headers.emplace_back("Set-Cookie", cleared_session_cookie(secure()));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+
   Response start(const Request& req) {
     const std::string& name = req.param("connection");
-    if (!ctx.config.connection(name))
-      return error_response(404, "not_found", "no connection '" + name + "'");
-    auto host = host_of(req);
-    if (!host) return error_response(400, "bad_request", "the request has no usable Host header");
-    std::string redirect_uri = "http://" + *host + "/auth/" + name + "/callback";
+    if (!login_open(name)) return error_response(404, "not_found", "no connection '" + name + "'");
+    std::string redirect_uri;
+    if (!public_url().empty()) {
+      redirect_uri = public_url() + "/auth/" + name + "/callback";
+    } else {
+      auto host = host_of(req);
+      if (!host) return error_response(400, "bad_request", "the request has no usable Host header");
+      redirect_uri = "http://" + *host + "/auth/" + name + "/callback";
+    }
     std::optional<plugin::PluginError> err;
     Connected c;
     try {
@@ -153,7 +164,7 @@ struct AuthRoutes {
     login.connection = name;
     login.verifier = plugin::random_base64url();
     login.redirect_uri = redirect_uri;
-    auto existing = cookie(req, kCookie);
+    auto existing = request_cookie(req, kCookie);
     login.browser = existing && is_hex64(*existing) ? *existing : plugin::random_hex();
     plugin::AuthorizeRequest a;
     a.redirect_uri = redirect_uri;
@@ -183,8 +194,7 @@ struct AuthRoutes {
   Response callback(const Request& req) {
     const std::string& name = req.param("connection");
     const std::string title = "Sign-in to " + name;
-    if (!ctx.config.connection(name))
-      return page(404, title, "There is no connection of this name.");
+    if (!login_open(name)) return page(404, title, "There is no connection of this name.");
     auto state = req.query("state");
     // Every state is single use, whatever happens next.
     LoginStates::Taken taken;
@@ -212,7 +222,7 @@ struct AuthRoutes {
       return refuse("This sign-in is unknown or was already used.");
     const LoginState& login = *taken.login;
     if (login.connection != name) return refuse("This sign-in was started for another connection.");
-    auto browser = cookie(req, kCookie);
+    auto browser = request_cookie(req, kCookie);
     if (!browser || *browser != login.browser)
       return refuse(
           "This sign-in was started in another browser (the login cookie does not match).");
@@ -264,15 +274,24 @@ struct AuthRoutes {
     g.expires_at = in_seconds(now, t.token.expires_in);
     g.refresh_expires_at = in_seconds(now, t.token.refresh_expires_in);
     int64_t id = 0;
+    std::string new_session;  // the cookie value of a session started here
     try {
       auto lease = ctx.stores.acquire();
       auto& sql = lease->session();
-      if (auto existing = vault::find_grant_id(sql, name, g.platform_user_id)) {
-        for (const auto& info : vault::list_grants(sql, {std::nullopt, name, std::nullopt}))
-          if (info.id == *existing) g.user_id = info.user_id;
+      // The signed-in user (a valid session cookie) gets the grant: signing in with a second
+      // platform links it to the same local user.
+      if (auto s = request_cookie(req, kSessionCookie))
+        if (auto user = find_session_user(sql, *s, ctx.now())) g.user_id = *user;
+      bool signed_in = g.user_id > 0;
+      if (!signed_in) {
+        if (auto existing = vault::find_grant_id(sql, name, g.platform_user_id)) {
+          for (const auto& info : vault::list_grants(sql, {std::nullopt, name, std::nullopt}))
+            if (info.id == *existing) g.user_id = info.user_id;
+        }
+        if (g.user_id <= 0) g.user_id = vault::create_user(sql).id;
       }
-      if (g.user_id <= 0) g.user_id = vault::create_user(sql).id;
       id = vault::upsert_grant(sql, *ctx.keyring, g);
+      if (!signed_in) new_session = create_login_session(sql, g.user_id, ctx.now());
     } catch (const std::exception& e) {
       log::error("login: connection '{}': storing the grant failed: {}", name, e.what());
       return page(500, title + " failed",
@@ -282,7 +301,12 @@ struct AuthRoutes {
     std::string who = !u.user.display_name.empty() ? u.user.display_name : g.platform_user_id;
     log::info("login: connection '{}': grant {} stored for user {} (platform user {})", name, id,
               g.user_id, g.platform_user_id);
-    return page(200, title, "Signed in to " + html_escape(name) + " as " + html_escape(who) + ".");
+    auto done = page(200, title,
+                     "Signed in to " + html_escape(name) + " as " + html_escape(who) +
+                         ". Local user " + std::to_string(g.user_id) + ".");
+    if (!new_session.empty())
+      done.headers.emplace_back("Set-Cookie", session_cookie(new_session, secure()));
+    return done;
   }
 };
 
@@ -296,8 +320,10 @@ void add_auth_routes(Router& router, ServerContext& ctx, std::shared_ptr<LoginSt
               .summary = "Browser login: redirect to the platform's consent page",
               .description = "302 to the connection's authorize URL with a single-use state (10 "
                              "minutes) and a PKCE challenge; sets the HttpOnly connhost_login "
-                             "cookie the callback checks. 404 for an unknown connection, 400 for "
-                             "one without login.",
+                             "cookie the callback checks. The redirect URI is "
+                             "{[server] public_url}/auth/{connection}/callback, or http://<Host "
+                             "header>/... without public_url. 404 for an unknown connection or "
+                             "one whose login is disabled, 400 for one without login.",
               .is_public = true,
               .tag = "auth",
               .handler = [routes](const Request& r) { return routes->start(r); }});
@@ -305,7 +331,10 @@ void add_auth_routes(Router& router, ServerContext& ctx, std::shared_ptr<LoginSt
               .pattern = "/auth/{connection}/callback",
               .summary = "Browser login: the platform's redirect back",
               .description = "Checks the state and the cookie, exchanges the code, stores the "
-                             "grant in the vault and shows an HTML result page (400 for a missing, "
+                             "grant in the vault (under the signed-in user of the connhost_session "
+                             "cookie, else the platform user's local user, else a new one; a new "
+                             "session cookie then) and shows an HTML result page (400 for a "
+                             "missing, "
                              "unknown, reused or expired state, a wrong cookie or a denial; 503 "
                              "without a vault).",
               .query = {{.name = "code"},
@@ -315,6 +344,14 @@ void add_auth_routes(Router& router, ServerContext& ctx, std::shared_ptr<LoginSt
               .is_public = true,
               .tag = "auth",
               .handler = [routes](const Request& r) { return routes->callback(r); }});
+  router.add({.method = "POST",
+              .pattern = "/auth/logout",
+              .summary = "Browser login: sign out",
+              .description = "Deletes the session of the connhost_session cookie and clears the "
+                             "cookie: {\"signed_out\": true|false (there was no session)}.",
+              .is_public = true,
+              .tag = "auth",
+              .handler = [routes](const Request& r) { return routes->logout(r); }});
 }
 
 }  // namespace connhost::server

@@ -40,6 +40,21 @@ json::object error_response_ref(std::string_view description) {
       {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
+// Answers some routes give besides 200, 400, 401 and 503, which the route table does not carry.
+struct ExtraResponse {
+  std::string_view method, pattern, status, description;
+};
+constexpr ExtraResponse kExtraResponses[] = {
+    {"GET", "/auth/{connection}", "302", "to the platform's consent page"},
+    {"GET", "/auth/{connection}", "404", "unknown connection, or its login is disabled"},
+    {"GET", "/auth/{connection}/callback", "404",
+     "unknown connection, or its login is disabled (HTML)"},
+    {"POST", "/api/grants/{id}/revoke", "404", "no such grant (not_found)"},
+    {"POST", "/api/grants/{id}/revoke", "409", "the grant is already revoked (already_revoked)"},
+    {"POST", "/api/grants/{id}/revoke", "502",
+     "the platform could not revoke (platform_<category>): the tokens are kept"},
+};
+
 json::object operation(const Route& r) {
   json::object op{{"summary", r.summary},
                   {"operationId", r.method + r.pattern},
@@ -65,6 +80,16 @@ json::object operation(const Route& r) {
   if (has_params) responses["400"] = error_response_ref("a parameter is invalid (bad_parameter)");
   if (r.pattern.starts_with("/api/"))
     responses["503"] = error_response_ref("the store is migrating (not_ready)");
+  for (const auto& e : kExtraResponses) {
+    if (e.method != r.method || e.pattern != r.pattern) continue;
+    if (e.status.starts_with('2') || e.status.starts_with('3'))
+      responses[e.status] = {{"description", e.description}};
+    else
+      responses[e.status] = error_response_ref(e.description);
+  }
+  if (r.pattern == "/api/grants/{id}/revoke")
+    responses["503"] =
+        error_response_ref("the store is migrating, or no vault (vault_unavailable)");
   if (!r.is_public) {
     responses["401"] = error_response_ref("missing or wrong API key, when one is required");
   } else {

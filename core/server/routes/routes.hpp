@@ -26,10 +26,14 @@ void add_reporting_routes(Router& router, ServerContext& ctx);
 void add_categories_routes(Router& router, ServerContext& ctx);
 
 class LoginStates;
-// The browser login: /auth/{connection} and /auth/{connection}/callback (public, HTML). `states`
+// The browser login: /auth/{connection}, /auth/{connection}/callback (public, HTML) and POST
+// /auth/logout. `states`
 // holds the pending logins; null: a new store on ctx.now (tests pass their own).
 void add_auth_routes(Router& router, ServerContext& ctx,
                      std::shared_ptr<LoginStates> states = nullptr);
+
+// The login API: /api/login/providers, /api/me, /api/grants, /api/grants/{id}/revoke.
+void add_grants_routes(Router& router, ServerContext& ctx);
 
 void add_routes(Router& router, ServerContext& ctx);
 
