@@ -1,5 +1,7 @@
-// `connhost auth url|exchange|test`: the authorization-code flow for set-ups without a browser
-// callback (issue #6, "For headless set-ups"). `url` prints the consent URL with a fresh state and
+// `connhost auth url|exchange|test|grants|revoke`: the authorization-code flow for set-ups
+// without a browser callback (issue #6, "For headless set-ups"), the vault's grants (never their
+// tokens) and their revocation at the platform and locally (server/grant_revoke.hpp, shared with
+// POST /api/grants/{id}/revoke). `url` prints the consent URL with a fresh state and
 // PKCE verifier, `exchange` turns the code the redirect carried into a grant in the vault, `test`
 // calls user_info with the stored grant. Tokens are never printed; the verifier is (it is only
 // useful together with a code, and the code arrives by the person running the command).
@@ -10,9 +12,11 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/store_open.hpp"
+#include "cli/table.hpp"
 #include "http/client.hpp"
 #include "pipeline/connection_setup.hpp"
 #include "plugin/pkce.hpp"
+#include "server/grant_revoke.hpp"
 #include "store/session.hpp"
 #include "store/timestamp.hpp"
 #include "vault/grants.hpp"
@@ -39,7 +43,9 @@ struct Context {
   int rc = kExitOk;
 };
 
-Context connect(const GlobalOptions& options, const std::string& connection) {
+// `login_only`: refuse a connection whose login is switched off (url, exchange).
+Context connect(const GlobalOptions& options, const std::string& connection,
+                bool login_only = false) {
   Context c;
   auto ctx = HostContext::open(options);
   auto loaded = config::load_file(options.config_file, ctx.schema_lookup());
@@ -49,6 +55,15 @@ Context connect(const GlobalOptions& options, const std::string& connection) {
     return c;
   }
   c.config = std::move(loaded.config);
+  if (login_only) {
+    const auto* conn = c.config->connection(connection);
+    if (conn && !conn->login_enabled) {
+      std::cerr << "connhost: login is disabled for connection '" << connection
+                << "' ([connections." << connection << ".login] enabled = false)\n";
+      c.rc = kExitConfigInvalid;
+      return c;
+    }
+  }
   try {
     auto setup = pipeline::setup_connection(*c.config, ctx.registry, connection,
                                             std::make_shared<http::Client>());
@@ -80,7 +95,7 @@ int fail(const std::string& what, const plugin::PluginError& e) {
 }  // namespace
 
 int auth_url(const GlobalOptions& options, const AuthOptions& a) {
-  auto c = connect(options, a.connection);
+  auto c = connect(options, a.connection, true);
   if (c.rc != kExitOk) return c.rc;
   plugin::AuthorizeRequest r;
   r.redirect_uri = a.redirect_uri;
@@ -99,7 +114,7 @@ int auth_url(const GlobalOptions& options, const AuthOptions& a) {
 }
 
 int auth_exchange(const GlobalOptions& options, const AuthOptions& a) {
-  auto c = connect(options, a.connection);
+  auto c = connect(options, a.connection, true);
   if (c.rc != kExitOk) return c.rc;
   auto keys = vault::Keyring::from_config(c.config->vault);
   if (!keys.ok()) {
@@ -182,6 +197,98 @@ int auth_test(const GlobalOptions& options, const AuthOptions& a) {
     return kExitFailure;
   }
   return kExitOk;
+}
+
+namespace {
+
+// The configuration with the plugins' schemas, the keyring and the migrated store.
+struct VaultSetup {
+  HostContext ctx;
+  std::optional<config::HostConfig> config;
+  vault::Keyring keyring;
+  std::optional<store::Store> store;
+  int rc = kExitOk;
+};
+
+std::unique_ptr<VaultSetup> open_vault(const GlobalOptions& options) {
+  auto s = std::make_unique<VaultSetup>(VaultSetup{HostContext::open(options)});
+  auto loaded = config::load_file(options.config_file, s->ctx.schema_lookup());
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << e.to_string() << '\n';
+    s->rc = kExitConfigInvalid;
+    return s;
+  }
+  s->config = std::move(loaded.config);
+  auto keys = vault::Keyring::from_config(s->config->vault);
+  if (!keys.ok()) {
+    for (const auto& e : keys.errors) std::cerr << e.to_string() << '\n';
+    s->rc = kExitConfigInvalid;
+    return s;
+  }
+  s->keyring = std::move(keys.keyring);
+  s->store = open_migrated_store(*s->config, s->rc);
+  return s;
+}
+
+}  // namespace
+
+int auth_grants(const GlobalOptions& options, const std::string& connection) {
+  auto s = open_vault(options);
+  if (s->rc != kExitOk || !s->store) return s->rc != kExitOk ? s->rc : kExitFailure;
+  try {
+    vault::GrantFilter f;
+    if (!connection.empty()) f.connection = connection;
+    Table t({"ID", "USER", "CONNECTION", "PLATFORM USER", "SCOPES", "STATUS", "EXPIRES",
+             "REFRESH EXPIRES", "KEY", "UPDATED"});
+    size_t n = 0;
+    for (const auto& g : vault::list_grants(s->store->session(), f)) {
+      t.add({std::to_string(g.id), std::to_string(g.user_id), g.connection, g.platform_user_id,
+             g.scopes.empty() ? "-" : g.scopes, std::string(vault::to_string(g.status)),
+             g.expires_at.value_or("-"), g.refresh_expires_at.value_or("-"), g.key_id,
+             g.updated_at});
+      ++n;
+    }
+    if (n == 0) {
+      std::cout << "no grants" << (connection.empty() ? "" : " for connection '" + connection + "'")
+                << '\n';
+      return kExitOk;
+    }
+    t.print(std::cout);
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: listing the grants failed: " << e.what() << '\n';
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+int auth_revoke(const GlobalOptions& options, int64_t grant_id, bool local_only) {
+  auto s = open_vault(options);
+  if (s->rc != kExitOk || !s->store) return s->rc != kExitOk ? s->rc : kExitFailure;
+  try {
+    auto out = server::revoke_grant(s->store->session(), &s->keyring, *s->config, s->ctx.registry,
+                                    std::make_shared<http::Client>(), grant_id, local_only);
+    using R = server::RevokeOutcome::Result;
+    switch (out.result) {
+      case R::revoked:
+        std::cout << out.message << '\n';
+        return kExitOk;
+      case R::not_found:
+        std::cerr << "connhost: " << out.message << '\n';
+        return kExitUsage;
+      case R::already_revoked:
+        std::cerr << "connhost: " << out.message << '\n';
+        return kExitFailure;
+      case R::no_vault:
+        std::cerr << "connhost: " << out.message << " (or revoke locally only: --local-only)\n";
+        return kExitConfigInvalid;
+      case R::platform_failed:
+        std::cerr << "connhost: " << out.message << " (--local-only)\n";
+        return kExitFailure;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: revoking grant " << grant_id << " failed: " << e.what() << '\n';
+  }
+  return kExitFailure;
 }
 
 }  // namespace connhost::cli

@@ -6,6 +6,12 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 
+namespace connhost::cli {
+// core/cli/auth_command.cpp (declared here until commands.hpp carries them).
+int auth_grants(const GlobalOptions& options, const std::string& connection);
+int auth_revoke(const GlobalOptions& options, int64_t grant_id, bool local_only);
+}  // namespace connhost::cli
+
 int main(int argc, char** argv) {
   using namespace connhost::cli;
   CLI::App app{"connhost: a connector host for ad and social platforms"};
@@ -125,7 +131,8 @@ int main(int argc, char** argv) {
   });
 
   AuthOptions ao;
-  auto* auth = app.add_subcommand("auth", "sign in a connection without a browser callback");
+  auto* auth = app.add_subcommand(
+      "auth", "sign in a connection without a browser callback; list and revoke grants");
   auth->require_subcommand(1);
   auto* auth_url_cmd = auth->add_subcommand("url", "print the consent URL, its state and verifier");
   auth_url_cmd->add_option("CONNECTION", ao.connection, "connection name")->required();
@@ -145,6 +152,17 @@ int main(int argc, char** argv) {
       auth->add_subcommand("test", "call the platform's user info with the stored grant");
   auth_t->add_option("CONNECTION", ao.connection, "connection name")->required();
   auth_t->callback([&] { finish(), rc = auth_test(g, ao); });
+  auto* auth_g = auth->add_subcommand("grants", "list the vault's grants (never their tokens)");
+  auth_g->add_option("--connection", ao.connection, "only this connection's grants");
+  auth_g->callback([&] { finish(), rc = auth_grants(g, ao.connection); });
+  int64_t revoke_id = 0;
+  bool revoke_local_only = false;
+  auto* auth_r = auth->add_subcommand(
+      "revoke", "revoke a grant at the platform, then delete its tokens (see `auth grants`)");
+  auth_r->add_option("GRANT_ID", revoke_id, "the grant's id")->required();
+  auth_r->add_flag("--local-only", revoke_local_only,
+                   "delete the tokens without asking the platform (it may still honour them)");
+  auth_r->callback([&] { finish(), rc = auth_revoke(g, revoke_id, revoke_local_only); });
 
   app.add_subcommand("run", "run the scheduled pipelines until interrupted (SIGINT, SIGTERM)")
       ->callback([&] { finish(), rc = run_schedules(g); });
