@@ -3,9 +3,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/login_services.hpp"
 #include "cli/store_open.hpp"
 #include "http/client.hpp"
 #include "log/logger.hpp"
+#include "login/refresh_loop.hpp"
 #include "pipeline/runner.hpp"
 #include "pipeline/scheduler.hpp"
 #include "store/store.hpp"
@@ -28,7 +30,17 @@ int run_schedules(const GlobalOptions& options) {
   try {
     auto store = open_store(*loaded.config);
     store.migrate();
-    pipeline::Runner runner(store, *loaded.config, ctx.registry, std::make_shared<http::Client>());
+    auto http = std::make_shared<http::Client>();
+    int rc = kExitOk;
+    auto login = LoginServices::open(*loaded.config, ctx.registry, http, nullptr, rc);
+    if (!login) return rc;
+    pipeline::Runner runner(store, *loaded.config, ctx.registry, http, login->grant_resolver());
+    // The grants' refresh runs beside the schedules, as in `connhost serve`.
+    std::optional<login::RefreshLoop> refreshes;
+    if (login->keyring().available())
+      refreshes.emplace(
+          login->refresher(), [&cfg = *loaded.config] { return open_store(cfg); }, nullptr,
+          login::RefreshLoop::Options{});
     pipeline::Scheduler scheduler(runner, *loaded.config);
     for (const auto& p : scheduler.plan()) log::info("scheduled: {} ({})", p.pipeline, p.schedule);
     std::signal(SIGINT, on_signal);

@@ -8,10 +8,12 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/login_services.hpp"
 #include "cli/store_open.hpp"
 #include "config/listen_address.hpp"
 #include "http/client.hpp"
 #include "log/logger.hpp"
+#include "login/refresh_loop.hpp"
 #include "metrics/host_metrics.hpp"
 #include "pipeline/launcher.hpp"
 #include "pipeline/runner.hpp"
@@ -22,7 +24,6 @@
 #include "server/routes/routes.hpp"
 #include "server/server.hpp"
 #include "server/static_files.hpp"
-#include "vault/keyring.hpp"
 
 namespace connhost::cli {
 namespace {
@@ -48,10 +49,11 @@ std::optional<std::vector<server::ApiKey>> api_keys(const config::HostConfig& cf
 // API starts (the Launcher) and, unless --no-scheduler, the scheduled ones on their own thread.
 class HostRuns {
  public:
-  HostRuns(const config::HostConfig& cfg, const plugin::Registry& registry, bool schedule)
+  HostRuns(const config::HostConfig& cfg, const plugin::Registry& registry, bool schedule,
+           std::shared_ptr<http::Client> http, pipeline::GrantResolver grants)
       : store_(open_store(cfg)),
-        http_(std::make_shared<http::Client>()),
-        runner_(store_, cfg, registry, http_),
+        http_(std::move(http)),
+        runner_(store_, cfg, registry, http_, std::move(grants)),
         launcher_(runner_),
         scheduler_(runner_, cfg) {
     if (!schedule) return;
@@ -63,7 +65,6 @@ class HostRuns {
     if (thread_.joinable()) thread_.join();
   }
   pipeline::Launcher& launcher() { return launcher_; }
-  const std::shared_ptr<http::Client>& http() const { return http_; }
 
  private:
   store::Store store_;
@@ -107,13 +108,13 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     return kExitConfigInvalid;
   }
 
-  // The vault's keys, for the browser login (/auth/...). Without [vault] the login callback
-  // answers 503; a key that cannot be read is a configuration error.
-  auto vault_keys = vault::Keyring::from_config(cfg.vault);
-  if (!vault_keys.ok()) {
-    for (const auto& e : vault_keys.errors) std::cerr << e.to_string() << '\n';
-    return kExitConfigInvalid;
-  }
+  // The vault's keys, for the browser login (/auth/...), the grants' refresh and the pipelines'
+  // "${grant:...}" secrets. Without [vault] the login callback answers 503; a key that cannot be
+  // read is a configuration error.
+  auto http = std::make_shared<http::Client>();
+  int rc = kExitOk;
+  auto login = LoginServices::open(cfg, ctx.registry, http, &metrics::global(), rc);
+  if (!login) return rc;
 
   metrics::declare_host_metrics();
   metrics::plugin_load_failures().inc(static_cast<double>(ctx.registry.refused().size()));
@@ -128,7 +129,9 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
                              .readiness = readiness,
                              .metrics = metrics::global(),
                              .scheduler_enabled = !so.no_scheduler};
-  sctx.keyring = &vault_keys.keyring;
+  sctx.keyring = &login->keyring();
+  sctx.http = http;
+  sctx.grants = login->grant_resolver();
   std::optional<server::ReportCache> reports;
   if (cfg.server.report_cache_seconds > 0) {
     reports.emplace(server::ReportCache::Options{
@@ -169,9 +172,14 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
   }
 
   try {
-    HostRuns runs(cfg, ctx.registry, !so.no_scheduler);
-    sctx.http = runs.http();
+    HostRuns runs(cfg, ctx.registry, !so.no_scheduler, http, login->grant_resolver());
     sctx.launcher = &runs.launcher();
+    // Every host may run it: each grant's lease keeps two from refreshing one grant.
+    std::optional<login::RefreshLoop> refreshes;
+    if (login->keyring().available())
+      refreshes.emplace(
+          login->refresher(), [&cfg] { return open_store(cfg); }, &metrics::global(),
+          login::RefreshLoop::Options{});
     srv.wait();
     // The handlers are done; runs still going finish before the store closes.
     sctx.launcher = nullptr;

@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/login_services.hpp"
 #include "cli/store_open.hpp"
 #include "http/client.hpp"
 #include "log/logger.hpp"
@@ -93,7 +94,10 @@ int sync(const GlobalOptions& options, const SyncOptions& s) {
     auto store = open_store(cfg);
     store.migrate();
     auto http = std::make_shared<http::Client>();
-    pipeline::Runner runner(store, cfg, ctx.registry, http);
+    int rc = kExitOk;
+    auto login = LoginServices::open(cfg, ctx.registry, http, nullptr, rc);
+    if (!login) return rc;
+    pipeline::Runner runner(store, cfg, ctx.registry, http, login->grant_resolver());
     ProgressView view(isatty(STDERR_FILENO) && !s.no_progress);
     ro.on_progress = [&view](const pipeline::Progress& p) { view.update(p); };
     std::cout << "sync " << pipeline->name << " (" << pipeline->connection << "): "

@@ -11,7 +11,8 @@
 namespace connhost::pipeline {
 
 ConnectionSetup setup_connection(const config::HostConfig& config, const plugin::Registry& registry,
-                                 std::string_view connection, std::shared_ptr<http::Client> http) {
+                                 std::string_view connection, std::shared_ptr<http::Client> http,
+                                 GrantResolver grants) {
   ConnectionSetup out;
   out.connection = config.connection(connection);
   if (!out.connection)
@@ -42,9 +43,18 @@ ConnectionSetup setup_connection(const config::HostConfig& config, const plugin:
     }
     if (s.key == "rate_limit_qps") qps = std::atof(s.value.c_str());
   }
-  settings.secret = [secret_refs](std::string_view key) -> std::optional<std::string> {
+  settings.secret = [secret_refs, grants = std::move(grants)](
+                        std::string_view key) -> std::optional<std::string> {
     auto it = secret_refs.find(std::string(key));
     if (it == secret_refs.end()) return std::nullopt;
+    if (it->second.kind == config::SecretRef::Kind::grant) {
+      if (!grants)
+        throw plugin::SecretError(CH_ERROR_CONFIG,
+                                  it->second.to_string() +
+                                      " is kept in the token vault, which this command does not "
+                                      "open: configure [vault] (docs/login.md)");
+      return grants(it->second);
+    }
     auto v = config::resolve_secret(it->second);
     return v.value;
   };

@@ -5,6 +5,7 @@
 // plugin asks), the shared HTTP client and the connection's rate limiter. Used by the runner and
 // by the API's connection test, so both talk to the platform the same way.
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,10 @@ class Client;
 
 namespace connhost::pipeline {
 
+// Reads a "${grant:...}" secret reference from the token vault (login/grant_tokens.hpp), so
+// that the pipeline needs no part of the login machinery. Throws plugin::SecretError.
+using GrantResolver = std::function<std::string(const config::SecretRef& ref)>;
+
 struct ConnectionSetup {
   const config::Connection* connection = nullptr;
   std::shared_ptr<const plugin::LoadedPlugin> plugin;
@@ -25,8 +30,10 @@ struct ConnectionSetup {
 };
 
 // Throws std::invalid_argument naming what is wrong: no such connection, its plugin not
-// loaded, a non-secret reference that does not resolve.
+// loaded, a non-secret reference that does not resolve. Without `grants`, a secret that names a
+// grant fails, when the plugin asks for it, with a config error that says to set up [vault].
 ConnectionSetup setup_connection(const config::HostConfig& config, const plugin::Registry& registry,
-                                 std::string_view connection, std::shared_ptr<http::Client> http);
+                                 std::string_view connection, std::shared_ptr<http::Client> http,
+                                 GrantResolver grants = {});
 
 }  // namespace connhost::pipeline

@@ -45,8 +45,13 @@ int lookback_days(const config::Pipeline& p, std::string_view platform) {
 }
 
 Runner::Runner(store::Store& store, const config::HostConfig& config,
-               const plugin::Registry& registry, std::shared_ptr<http::Client> http)
-    : store_(store), config_(config), registry_(registry), http_(std::move(http)) {}
+               const plugin::Registry& registry, std::shared_ptr<http::Client> http,
+               GrantResolver grants)
+    : store_(store),
+      config_(config),
+      registry_(registry),
+      http_(std::move(http)),
+      grants_(std::move(grants)) {}
 
 std::optional<std::chrono::system_clock::time_point> Runner::last_start(
     const std::string& pipeline) {
@@ -60,7 +65,7 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
                                 " pipeline; only reporting pipelines sync");
   if (!config_.connection(p.connection))
     throw std::invalid_argument("pipeline " + p.name + ": no connection '" + p.connection + "'");
-  auto setup = setup_connection(config_, registry_, p.connection, http_);
+  auto setup = setup_connection(config_, registry_, p.connection, http_, grants_);
   const config::Connection* conn = setup.connection;
   const auto plugin = setup.plugin;
   const std::string platform(plugin->platform());

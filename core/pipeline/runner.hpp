@@ -17,6 +17,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "pipeline/connection_setup.hpp"
 #include "plugin/instance.hpp"
 #include "plugin/registry.hpp"
 
@@ -83,8 +84,9 @@ int lookback_days(const config::Pipeline& pipeline, std::string_view platform);
 
 class Runner {
  public:
+  // `grants` reads the connections' "${grant:...}" secrets from the token vault; empty: no vault.
   Runner(store::Store& store, const config::HostConfig& config, const plugin::Registry& registry,
-         std::shared_ptr<http::Client> http);
+         std::shared_ptr<http::Client> http, GrantResolver grants = {});
 
   // Throws std::invalid_argument for a pipeline that cannot run (unknown connection or plugin,
   // not a reporting pipeline, bad window). Plugin and platform failures are in the result.
@@ -100,6 +102,7 @@ class Runner {
   const config::HostConfig& config_;
   const plugin::Registry& registry_;
   std::shared_ptr<http::Client> http_;
+  GrantResolver grants_;
   std::mutex active_mutex_;
   std::map<std::string, int64_t> active_;  // pipeline -> its run id (0 until recorded)
 };

@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
+#include "pipeline/connection_setup.hpp"
 #include "plugin/registry.hpp"
 #include "server/readiness.hpp"
 #include "server/store_pool.hpp"
@@ -47,6 +48,9 @@ struct ServerContext {
   const vault::Keyring* keyring = nullptr;
   // The HTTP client the connection tests and the browser login use (shared with the runs).
   std::shared_ptr<http::Client> http;
+  // Reads the connections' "${grant:...}" secrets from the vault (login/grant_tokens.hpp);
+  // empty: such a secret fails with a config error.
+  pipeline::GrantResolver grants;
   // The clock of due times and ages; tests may pin it.
   std::function<std::chrono::system_clock::time_point()> now = [] {
     return std::chrono::system_clock::now();

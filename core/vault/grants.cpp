@@ -211,6 +211,118 @@ bool revoke_grant(soci::session& sql, int64_t id) {
   return st.get_affected_rows() > 0;
 }
 
+bool try_refresh_lease(soci::session& sql, int64_t id, std::string_view owner,
+                       std::chrono::seconds ttl) {
+  auto now = std::chrono::system_clock::now();
+  std::string now_text = store::timestamp_at(now), until = store::timestamp_at(now + ttl),
+              who(owner);
+  long long key = id;
+  soci::statement st =
+      (sql.prepare << "UPDATE grants SET refresh_owner = :o, refresh_lease_until = :u "
+                      "WHERE id = :id AND (refresh_lease_until IS NULL OR "
+                      "refresh_lease_until < :now)",
+       soci::use(who), soci::use(until), soci::use(key), soci::use(now_text));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
+}
+
+void release_refresh_lease(soci::session& sql, int64_t id, std::string_view owner,
+                           std::optional<std::chrono::seconds> backoff) {
+  std::string who(owner);
+  long long key = id;
+  if (backoff) {
+    std::string until = store::timestamp_at(std::chrono::system_clock::now() + *backoff),
+                marker = "backoff";
+    sql << "UPDATE grants SET refresh_owner = :m, refresh_lease_until = :u WHERE id = :id AND "
+           "refresh_owner = :o",
+        soci::use(marker), soci::use(until), soci::use(key), soci::use(who);
+    return;
+  }
+  sql << "UPDATE grants SET refresh_owner = NULL, refresh_lease_until = NULL WHERE id = :id AND "
+         "refresh_owner = :o",
+      soci::use(key), soci::use(who);
+}
+
+std::optional<RefreshState> refresh_state(soci::session& sql, int64_t id) {
+  store::DynamicQuery q;
+  q.sql("SELECT refresh_owner, " + ts(sql, "refresh_lease_until") + ", " + ts(sql, "refreshed_at") +
+        ", refresh_failures, last_refresh_error FROM grants WHERE id = ")
+      .bind(std::to_string(id));
+  std::optional<RefreshState> out;
+  q.each(sql, [&](const soci::row& r) {
+    out = RefreshState{store::nullable_text_at(r, 0), store::nullable_text_at(r, 1),
+                       store::nullable_text_at(r, 2), store::int_at(r, 3),
+                       store::nullable_text_at(r, 4)};
+  });
+  return out;
+}
+
+bool store_refreshed(soci::session& sql, const Keyring& keyring, int64_t id, std::string_view owner,
+                     const RefreshedTokens& t) {
+  if (!keyring.available()) throw VaultUnavailable(std::string(kNoVaultMessage));
+  std::string now = store::now_timestamp(), key_id = keyring.active_id(), who(owner);
+  long long key = id;
+  soci::transaction tx(sql);
+  // The stored refresh token is kept (and re-sealed, since the key may have changed) when the
+  // platform sent none: Google's refresh answers never carry one.
+  std::optional<std::string> stored_refresh;
+  store::DynamicQuery q;
+  q.sql("SELECT refresh_token_enc FROM grants WHERE id = ").bind(std::to_string(id));
+  q.each(sql, [&](const soci::row& r) { stored_refresh = store::nullable_text_at(r, 0); });
+  std::optional<SecretText> refresh = t.refresh_token;
+  if (!refresh) refresh = open_token(keyring, stored_refresh, id, kRefresh);
+
+  std::string access = keyring.encrypt(t.access_token.reveal(), place(id, kAccess));
+  std::string sealed_refresh =
+      refresh ? keyring.encrypt(refresh->reveal(), place(id, kRefresh)) : "";
+  soci::indicator refresh_ind = refresh ? soci::i_ok : soci::i_null;
+  std::string expires = t.expires_at.value_or("");
+  soci::indicator expires_ind = t.expires_at ? soci::i_ok : soci::i_null;
+  std::string refresh_expires = t.refresh_expires_at.value_or(""), scopes = t.scopes.value_or("");
+  soci::indicator refresh_expires_ind = t.refresh_expires_at ? soci::i_ok : soci::i_null,
+                  scopes_ind = t.scopes ? soci::i_ok : soci::i_null;
+  soci::statement st =
+      (sql.prepare << "UPDATE grants SET access_token_enc = :a, refresh_token_enc = :r, "
+                      "key_id = :k, expires_at = :e, refreshed_at = :t, updated_at = :t2, "
+                      "refresh_failures = 0, last_refresh_error = NULL, "
+                      "refresh_expires_at = COALESCE(:re, refresh_expires_at), "
+                      "scopes = COALESCE(:s, scopes) "
+                      "WHERE id = :id AND refresh_owner = :o AND status = 'active'",
+       soci::use(access), soci::use(sealed_refresh, refresh_ind), soci::use(key_id),
+       soci::use(expires, expires_ind), soci::use(now), soci::use(now),
+       soci::use(refresh_expires, refresh_expires_ind), soci::use(scopes, scopes_ind),
+       soci::use(key), soci::use(who));
+  st.execute(true);
+  bool written = st.get_affected_rows() > 0;
+  tx.commit();
+  return written;
+}
+
+void record_refresh_failure(soci::session& sql, int64_t id, std::string_view message, bool reauth) {
+  std::string now = store::now_timestamp(), text = log::mask_secrets(message);
+  long long key = id;
+  if (reauth)
+    sql << "UPDATE grants SET refresh_failures = refresh_failures + 1, last_refresh_error = :m, "
+           "status = 'reauth_required', updated_at = :t WHERE id = :id AND status = 'active'",
+        soci::use(text), soci::use(now), soci::use(key);
+  else
+    sql << "UPDATE grants SET refresh_failures = refresh_failures + 1, last_refresh_error = :m "
+           "WHERE id = :id",
+        soci::use(text), soci::use(key);
+}
+
+std::vector<GrantInfo> grants_expiring(soci::session& sql, std::string_view before) {
+  store::DynamicQuery q;
+  q.sql("SELECT " + info_columns(sql) +
+        " FROM grants WHERE status = 'active' AND access_token_enc IS NOT NULL AND "
+        "expires_at IS NOT NULL AND expires_at <= ")
+      .bind(std::string(before))
+      .sql(" ORDER BY expires_at, id");
+  std::vector<GrantInfo> out;
+  q.each(sql, [&](const soci::row& r) { out.push_back(info_at(r)); });
+  return out;
+}
+
 RotateReport rotate(soci::session& sql, const Keyring& keyring, int batch) {
   if (!keyring.available()) throw VaultUnavailable(std::string(kNoVaultMessage));
   if (batch < 1) batch = 1;

@@ -9,6 +9,7 @@
 // directions and on both backends. upsert_grant and rotate open transactions of their own, and
 // SOCI does not nest them: call those two outside a transaction.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -101,6 +102,49 @@ bool set_grant_status(soci::session& sql, int64_t id, GrantStatus status);
 // Deletes both tokens and marks the grant revoked; the row stays as a record. Revoking at the
 // platform is the caller's part. False when there is no such grant.
 bool revoke_grant(soci::session& sql, int64_t id);
+
+// Refresh leases (migration 8). A grant is refreshed by whoever holds its lease, a row-level
+// claim in the database, so that two threads or two hosts never refresh one grant at once: with
+// rotating refresh tokens (TikTok's) the loser would present a token that the winner's refresh
+// just ended, and the grant would look revoked.
+
+// Claims the lease for `owner` until now + ttl when it is free or expired; false when someone else
+// holds it (or keeps it as a back-off after a failure: see release_refresh_lease).
+bool try_refresh_lease(soci::session& sql, int64_t id, std::string_view owner,
+                       std::chrono::seconds ttl);
+// Ends `owner`'s lease. With a back-off the row stays claimed (owner "backoff") until then, so
+// that no host retries a failing platform sooner.
+void release_refresh_lease(soci::session& sql, int64_t id, std::string_view owner,
+                           std::optional<std::chrono::seconds> backoff = std::nullopt);
+
+struct RefreshState {
+  std::optional<std::string> owner;        // who holds the lease; "backoff" after a failure
+  std::optional<std::string> lease_until;  // store text
+  std::optional<std::string> refreshed_at;
+  int64_t failures = 0;  // refresh failures in a row
+  std::optional<std::string> last_error;
+};
+std::optional<RefreshState> refresh_state(soci::session& sql, int64_t id);
+
+// What a successful refresh brought. refresh_token nullopt: none came back, keep the stored one.
+struct RefreshedTokens {
+  SecretText access_token;
+  std::optional<SecretText> refresh_token;
+  std::optional<std::string> expires_at;
+  std::optional<std::string> refresh_expires_at;  // nullopt: keep the stored one
+  std::optional<std::string> scopes;              // nullopt: keep the stored ones
+};
+// Writes the tokens of a refresh, sealed under the active key, only while `owner` holds the lease
+// and the grant is active; clears the failure count. False (nothing written) otherwise.
+bool store_refreshed(soci::session& sql, const Keyring& keyring, int64_t id, std::string_view owner,
+                     const RefreshedTokens& tokens);
+// A failed refresh: counts it and keeps the message (which must hold no secret). With
+// `reauth` the grant becomes reauth_required: its tokens are dead and only a new sign-in helps.
+void record_refresh_failure(soci::session& sql, int64_t id, std::string_view message, bool reauth);
+
+// Active grants holding an access token that expires at or before `before` (store text), the
+// soonest first: what the refresh loop looks at.
+std::vector<GrantInfo> grants_expiring(soci::session& sql, std::string_view before);
 
 struct RotateReport {
   int64_t rotated = 0;    // grants re-sealed under the active key

@@ -49,7 +49,9 @@ json::value plugins_json(const plugin::Registry& registry) {
 json::object setting_json(const config::Setting& s) {
   json::object o{{"key", s.key}, {"secret", s.is_secret}, {"default", s.is_default}};
   if (s.secret)
-    o["reference"] = s.secret->kind == config::SecretRef::Kind::env ? "env" : "file";
+    o["reference"] = s.secret->kind == config::SecretRef::Kind::env    ? "env"
+                     : s.secret->kind == config::SecretRef::Kind::file ? "file"
+                                                                       : "grant";
   else
     o["value"] = s.value;
   return o;

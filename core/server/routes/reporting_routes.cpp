@@ -127,9 +127,9 @@ Response test_connection(ServerContext& ctx, const std::string& platform) {
     seen.push_back(p->connection);
     json::object r{{"connection", p->connection}};
     try {
-      auto setup =
-          pipeline::setup_connection(ctx.config, ctx.plugins, p->connection,
-                                     ctx.http ? ctx.http : std::make_shared<http::Client>());
+      auto setup = pipeline::setup_connection(
+          ctx.config, ctx.plugins, p->connection,
+          ctx.http ? ctx.http : std::make_shared<http::Client>(), ctx.grants);
       r["plugin"] = setup.plugin->id;
       auto [instance, error] = plugin::Instance::create(setup.plugin, std::move(setup.settings));
       if (!error) error = instance->check();
