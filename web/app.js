@@ -6,7 +6,8 @@ import { DASH, isNum, formatKind, formatMetric, money } from './format.js';
 import { renderChart } from './chart.js';
 
 const PLATFORMS = ['meta', 'google', 'tiktok', 'unified'];
-const TABS = [...PLATFORMS, 'ops'];
+const TABS = [...PLATFORMS, 'ops', 'accounts'];
+const PLATFORM_NAMES = { tiktok: 'TikTok', meta: 'Meta', google: 'Google' };
 const KEY_STORAGE = 'connhost.apiKey';
 const AUTO_REFRESH_MS = 5 * 60 * 1000;
 const POLL_MS = 500;
@@ -135,8 +136,9 @@ function setTab(tab) {
     a.setAttribute('aria-selected', String(on));
     a.classList.toggle('active', on);
   }
-  $('report-view').hidden = tab === 'ops';
+  $('report-view').hidden = !PLATFORMS.includes(tab);
   $('ops-view').hidden = tab !== 'ops';
+  $('accounts-view').hidden = tab !== 'accounts';
   if (changed) {
     // Column filters hold values of one platform's campaigns; the date range and categories stay.
     state.colFilters = {};
@@ -167,6 +169,7 @@ async function refresh({ categories = false } = {}) {
   clearError();
   try {
     if (state.tab === 'ops') return await loadOps(gen);
+    if (state.tab === 'accounts') return await loadAccounts(gen);
     if (categories) await loadCategories(gen);
     const results = await Promise.allSettled([loadDashboard(gen), loadMonthly(gen), loadCampaigns(gen)]);
     if (gen !== generation) return;
@@ -699,7 +702,7 @@ function exportCsv() {
 let syncing = false;
 
 async function syncNow() {
-  if (syncing || state.tab === 'ops') return;
+  if (syncing || !PLATFORMS.includes(state.tab)) return;
   const platform = state.tab;
   const box = $('sync-status');
   syncing = true;
@@ -851,6 +854,86 @@ async function testConnections() {
   }
 }
 
+// ---------------------------------------------------------------- accounts (sign-in)
+
+// The sign-in buttons and the signed-in user's grants. The session is an HttpOnly cookie the
+// server sets after a login; the page only ever sees grant fields, never a token.
+async function loadAccounts(gen) {
+  const [providers, me] = await Promise.all([api('/api/login/providers'), api('/api/me')]);
+  if (gen !== generation) return;
+  renderProviders(providers.providers);
+  renderMe(me);
+  markUpdated();
+}
+
+function renderProviders(providers) {
+  const box = $('login-providers');
+  box.replaceChildren();
+  for (const p of providers) {
+    const name = PLATFORM_NAMES[p.platform] ?? p.platform;
+    // A plain navigation: the server answers with a redirect to the platform's consent page.
+    const a = Object.assign(document.createElement('a'), { className: 'login', href: p.login_url, textContent: `Login with ${name}` });
+    a.dataset.connection = p.connection;
+    a.title = `Sign in through the ${p.connection} connection`;
+    box.append(a);
+  }
+  if (providers.length === 0) box.append(Object.assign(document.createElement('p'), { textContent: 'No connection offers a sign-in.' }));
+}
+
+function renderMe(me) {
+  const signedIn = me.user_id !== null && me.user_id !== undefined;
+  $('me-status').textContent = signedIn ? `Signed in as user ${me.user_id}` : 'Not signed in.';
+  $('me-status').dataset.userId = signedIn ? String(me.user_id) : '';
+  $('sign-out').hidden = !signedIn;
+  const table = $('my-grants');
+  table.hidden = !signedIn;
+  if (!signedIn) { table.replaceChildren(); return; }
+  simpleTable(table, ['Connection', 'Platform user', 'Scopes', 'Status', 'Expires', ''],
+    me.grants.map((g) => {
+      let action = '';
+      if (g.status !== 'revoked') {
+        action = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Revoke' });
+        action.dataset.grantId = String(g.id);
+        action.setAttribute('aria-label', `Revoke the ${g.connection} grant`);
+        action.addEventListener('click', () => revokeGrant(g, action));
+      }
+      return [g.connection, g.platform_user_id, g.scopes, badge(g.status, `grant-${g.status}`), g.expires_at ?? 'never', action];
+    }), 'No grant yet: sign in above.');
+  for (const [i, g] of me.grants.entries()) {
+    const tr = table.tBodies[0].rows[i];
+    tr.dataset.grantId = String(g.id);
+    tr.dataset.connection = g.connection;
+    tr.dataset.status = g.status;
+  }
+}
+
+async function revokeGrant(grant, button) {
+  button.disabled = true;
+  setBusy(1);
+  clearError();
+  try {
+    await api(`/api/grants/${encodeURIComponent(grant.id)}/revoke`, { method: 'POST' });
+  } catch (e) {
+    showError(e);
+  } finally {
+    setBusy(-1);
+  }
+  await refresh();
+}
+
+async function signOut() {
+  setBusy(1);
+  clearError();
+  try {
+    await api('/auth/logout', { method: 'POST' });
+  } catch (e) {
+    showError(e);
+  } finally {
+    setBusy(-1);
+  }
+  await refresh();
+}
+
 // ---------------------------------------------------------------- wiring
 
 function onRangeChanged() {
@@ -899,10 +982,11 @@ function init() {
   });
   $('test-connections').addEventListener('click', testConnections);
   $('ops-refresh').addEventListener('click', () => refresh());
+  $('sign-out').addEventListener('click', signOut);
 
   const switchTo = (tab) => {
     closeColumnFilter();
-    if (setTab(tab)) refresh({ categories: state.tab !== 'ops' });
+    if (setTab(tab)) refresh({ categories: PLATFORMS.includes(state.tab) });
   };
   // A tab click switches at once (hashchange would come a task later) and records the tab in the
   // URL; hashchange covers back, forward and a hash typed in.
@@ -917,7 +1001,7 @@ function init() {
   window.addEventListener('hashchange', () => switchTo(tabFromHash()));
   state.tab = null; // so that setTab sees a change
   setTab(tabFromHash());
-  refresh({ categories: state.tab !== 'ops' });
+  refresh({ categories: PLATFORMS.includes(state.tab) });
   // Every 5 minutes, whatever the view; the time of the last good answer is in the header.
   setInterval(() => { if (!syncing) refresh(); }, AUTO_REFRESH_MS);
 }

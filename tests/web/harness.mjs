@@ -8,6 +8,7 @@
 // screenshots go; default a temporary folder that is kept).
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -223,6 +224,102 @@ lookback = "3d"
     return base;
   }
 
+  // The login world (login.test.mjs): the sandbox and `connhost serve` on 127.0.0.1 (TikTok
+  // desktop redirect URIs must be http://127.0.0.1:PORT/...) with three login connections and a
+  // [vault] whose key is 32 random bytes written to a temporary file (never a committed key). No
+  // sync: the store only holds what the logins store.
+  async startLogin() {
+    const sandboxPort = await freePort();
+    const sandbox = startProcess(this.sandboxBin, ['--port', String(sandboxPort)],
+                                 path.join(this.dir, 'sandbox.log'));
+    this.procs.push(sandbox);
+    this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+    await waitFor(`${this.sandboxUrl}/_sandbox/health`, sandbox, 'connhost-sandbox');
+
+    const creds = path.join(this.sourceDir, 'config', 'sandbox-credentials');
+    const secret = (name, value) => {
+      const f = path.join(this.dir, name);
+      fs.writeFileSync(f, value, { mode: 0o600 });
+      return f;
+    };
+    const keyFile = secret('vault.key', crypto.randomBytes(32).toString('hex'));
+    const tiktokSecret = secret('tiktok_client_secret', 'sandbox-tiktok-client-secret');
+    const sb = this.sandboxUrl;
+    const q = (s) => JSON.stringify(s);
+    const text = `
+[host]
+plugin_dirs = [${q(this.pluginDir)}]
+log_level = "info"
+
+[store]
+backend = "sqlite"
+path = ${q(path.join(this.dir, 'connhost.db'))}
+
+[server]
+web_root = ${q(this.webRoot)}
+
+[vault]
+active_key = "web-test"
+[vault.keys]
+web-test = "\${file:${keyFile}}"
+
+[connections.tiktok_login]
+plugin = "tiktok"
+base_url = "${sb}"
+open_api_base_url = "${sb}"
+auth_page_url = "${sb}/v2/auth/authorize/"
+app_id = "7000000000000000001"
+app_secret = "\${file:${creds}/tiktok_app_secret}"
+client_key = "sbawsandboxclientkey"
+client_secret = "\${file:${tiktokSecret}}"
+
+[connections.meta_login]
+plugin = "meta"
+base_url = "${sb}"
+dialog_url = "${sb}/v26.0/dialog/oauth"
+app_id = "100000000000001"
+app_secret = "\${file:${creds}/meta_app_secret}"
+
+[connections.google_login]
+plugin = "google"
+base_url = "${sb}"
+oauth_base_url = "${sb}"
+auth_page_url = "${sb}/o/oauth2/v2/auth"
+userinfo_url = "${sb}/v1/userinfo"
+client_id = "sandbox-client.apps.googleusercontent.com"
+client_secret = "\${file:${creds}/google_client_secret}"
+
+[connections.google_hidden]
+plugin = "google"
+base_url = "${sb}"
+oauth_base_url = "${sb}"
+client_id = "sandbox-client.apps.googleusercontent.com"
+client_secret = "\${file:${creds}/google_client_secret}"
+[connections.google_hidden.login]
+enabled = false
+`;
+    this.config = path.join(this.dir, 'connhost.toml');
+    fs.writeFileSync(this.config, text);
+    await this.cli('store', 'migrate');
+
+    const port = await freePort();
+    const serve = startProcess(this.connhost,
+                               ['--config', this.config, 'serve', '--listen', `127.0.0.1:${port}`,
+                                '--no-scheduler'],
+                               path.join(this.dir, 'serve.log'));
+    this.procs.push(serve);
+    this.base = `http://127.0.0.1:${port}`;
+    await waitFor(`${this.base}/readyz`, serve, 'connhost serve');
+    return this;
+  }
+
+  // The sandbox's control API: GET a path under /_sandbox, parsed.
+  async sandbox(p) {
+    const r = await fetch(`${this.sandboxUrl}/_sandbox/${p}`);
+    if (!r.ok) throw new Error(`GET /_sandbox/${p}: ${r.status} ${await r.text()}`);
+    return r.json();
+  }
+
   // Sandbox fault rules (docs/sandbox.md), added or all cleared.
   async addFaults(rules) {
     const r = await fetch(`${this.sandboxUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults: rules }) });
@@ -247,6 +344,11 @@ lookback = "3d"
     // The store and logs go with the run, unless the screenshots were put inside it.
     if (!this.artifacts.startsWith(this.dir) && !process.env.CONNHOST_WEB_KEEP)
       fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // The whole serve log (the login test searches it for token bytes).
+  serveLog() {
+    try { return fs.readFileSync(path.join(this.dir, 'serve.log'), 'utf8'); } catch { return ''; }
   }
 
   logs() {
