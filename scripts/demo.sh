@@ -1,16 +1,52 @@
 #!/usr/bin/env bash
 # The demo: the platform sandbox on loopback, the host with the three first-party connector
-# plugins, a 12-month backfill of every sandbox account of Meta, Google and TikTok into SQLite
-# (data/connhost.db), and the unified monthly report.
+# plugins, a sign-in through each platform's consent page into the token vault, a 12-month
+# backfill of every sandbox account of Meta, Google and TikTok into SQLite (data/connhost.db) on
+# those grants, and the unified monthly report; then the dashboard.
 set -euo pipefail
 BUILD=${1:-build}
 CONNHOST="$BUILD/bin/connhost"
 SANDBOX="$BUILD/bin/connhost-sandbox"
 CONFIG=config/demo.toml
+bash scripts/demo-vault-key.sh
 PORT=${CONNHOST_SANDBOX_PORT:-8480}
 SB="http://127.0.0.1:$PORT"
 
 step() { printf '\n== %s\n' "$*"; }
+
+# Signs in through a connection as a person would in a browser: `connhost auth url` makes the
+# authorize URL (state and PKCE verifier), the sandbox's consent page is opened and its
+# `<a id="MARKER">` link followed to the redirect, and `connhost auth exchange` trades the code
+# for a grant in the vault. The redirect URI is the one the dashboard's "Login with ..." uses.
+USER_ARGS=()
+sign_in() {
+  local conn=$1 marker=$2
+  local redirect="http://127.0.0.1:8007/auth/$conn/callback"
+  local out url verifier link location code stored
+  out=$("$CONNHOST" --config "$CONFIG" auth url "$conn" --redirect-uri "$redirect")
+  url=$(printf '%s\n' "$out" | head -n 1)
+  verifier=$(printf '%s\n' "$out" | sed -n 's/^verifier: //p')
+  echo "consent page: ${url%%\?*}"
+  link=$(curl -sf "$url" | grep -o "<a id=\"$marker\" href=\"[^\"]*\"" | head -n 1 |
+    sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
+  [ -n "$link" ] || { echo "demo: no '$marker' link on the consent page of $conn" >&2; exit 1; }
+  case $link in /*) link="$SB$link" ;; esac
+  # TikTok's page links to the callback itself; the others answer the click with a redirect.
+  case $link in
+    "$redirect"*) location=$link ;;
+    *) location=$(curl -s -o /dev/null -w '%{redirect_url}' "$link") ;;
+  esac
+  code=$(printf '%s' "$location" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
+  [ -n "$code" ] || { echo "demo: no code in the redirect of $conn" >&2; exit 1; }
+  code=$(printf '%b' "${code//%/\\x}")
+  stored=$("$CONNHOST" --config "$CONFIG" auth exchange "$conn" "$code" --verifier "$verifier" \
+    --redirect-uri "$redirect" "${USER_ARGS[@]}")
+  echo "$stored"
+  # One local user holds the three grants, as one browser signing in three times would.
+  if [ ${#USER_ARGS[@]} -eq 0 ]; then
+    USER_ARGS=(--user "$(printf '%s' "$stored" | sed -n 's/.* for user \([0-9]*\).*/\1/p')")
+  fi
+}
 
 step "connhost-sandbox --port $PORT (the offline Meta, Google and TikTok APIs)"
 "$SANDBOX" --port "$PORT" > "$BUILD/sandbox-demo.log" 2>&1 &
@@ -30,6 +66,12 @@ step "connhost config validate $CONFIG"
 step "connhost --config $CONFIG store migrate"
 "$CONNHOST" --config "$CONFIG" store migrate
 
+step "sign in through each platform's consent page (the grants the pipelines read with)"
+sign_in tiktok_sandbox authorize
+sign_in meta_sandbox allow
+sign_in google_sandbox allow
+"$CONNHOST" --config "$CONFIG" auth grants
+
 for pipeline in tiktok_daily meta_daily google_daily; do
   step "connhost --config $CONFIG sync $pipeline --months 12"
   "$CONNHOST" --config "$CONFIG" --log-level warn sync "$pipeline" --months 12
@@ -46,4 +88,5 @@ step "connhost --config $CONFIG report monthly --currency USD (the unified month
 if [ "${DEMO_NO_SERVE:-}" = "1" ]; then exit 0; fi
 step "connhost --config $CONFIG serve (the API and the dashboard; Ctrl-C stops it and the sandbox)"
 echo "dashboard: http://127.0.0.1:8007/   API: http://127.0.0.1:8007/api/openapi.json"
+echo "\"Login with ...\" on the dashboard goes through the sandbox's consent pages and back."
 "$CONNHOST" --config "$CONFIG" serve

@@ -46,3 +46,6 @@ if ! cmp -s "$WEB_TESTS/package-lock.json" "$WEB_TESTS/node_modules/.connhost-lo
   (cd "$WEB_TESTS" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   cp "$WEB_TESTS/package-lock.json" "$WEB_TESTS/node_modules/.connhost-lock.json"
 fi
+
+# config/demo.toml names the demo's vault key by reference; the tests load that file too.
+bash "$(dirname "$0")/demo-vault-key.sh"
