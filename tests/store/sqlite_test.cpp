@@ -54,11 +54,13 @@ TEST_F(StoreSqliteTest, MigratesFromZeroToLatest) {
   EXPECT_EQ(report.to_version, latest_version());
   EXPECT_EQ(report.applied, all_versions());
   EXPECT_EQ(store.schema_version(), latest_version());
-  EXPECT_THAT(store.tables(),
-              ElementsAre("ad_accounts", "ad_campaigns", "campaign_categories", "campaign_daily",
-                          "category_overrides", "category_rules", "connections", "data_generation",
-                          "fx_rates", "grants", "login_sessions", "schema_version", "stream_state",
-                          "sync_runs", "users"));
+  EXPECT_THAT(
+      store.tables(),
+      ElementsAre("ad_accounts", "ad_campaigns", "attachments", "campaign_categories",
+                  "campaign_daily", "category_overrides", "category_rules", "connections",
+                  "contact_identities", "contacts", "conversations", "data_generation", "fx_rates",
+                  "grants", "inbox_events", "login_sessions", "messages", "schema_version",
+                  "stream_state", "sync_runs", "users", "webhook_deliveries"));
 
   int rows = 0;
   store.session() << "SELECT COUNT(*) FROM schema_version", soci::into(rows);
