@@ -64,6 +64,54 @@ struct UserRecord {
   std::map<std::string, std::string> extras;
 };
 
+// The messaging capability's requests and records (abi.h, "Capability: messaging").
+struct WebhookRequest {
+  std::string method;  // "GET" (handshake) or "POST"
+  std::string query;   // raw, without '?'
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // the exact bytes received
+  int64_t now_ms = 0;
+  int64_t tolerance_ms = 5 * 60 * 1000;
+};
+
+// One normalized event of a delivery (a "message" record). Times are UTC milliseconds.
+struct MessageEvent {
+  std::string event_id;         // the platform's event or message id: the dedupe key
+  std::string event_type;       // e.g. im_receive_msg, message, message_echo, read
+  std::string account_id;       // the business account (TikTok business_id, Meta page/IG id)
+  std::string conversation_id;  // the platform's thread id (Meta: the counterpart's id)
+  std::string message_id;
+  std::string sender_id;
+  std::string recipient_id;
+  std::string direction;  // "in" | "out"
+  int64_t timestamp_ms = 0;
+  std::string type;  // text|image|video|audio|file|sticker|share|template|unsupported|read
+  std::string text;
+  std::string media_id;  // or the attachment's URL (Meta)
+  std::string reply_to;
+  std::map<std::string, std::string> extras;  // e.g. mime_type, sender_name, watermark_ms
+};
+
+struct SendRequest {
+  std::string access_token;
+  std::string account_id;
+  std::string conversation_id;
+  std::string recipient_id;
+  std::string type;  // "text" | "image"
+  std::string text;
+  std::string media_id;  // an uploaded media id, or an image URL
+  std::string reply_to_message_id;
+};
+
+struct MediaRequest {
+  std::string access_token;
+  std::string account_id;
+  std::string conversation_id;
+  std::string message_id;
+  std::string media_id;  // or URL
+  std::string media_type;
+};
+
 using SecretFn = std::function<std::optional<std::string>(std::string_view key)>;
 
 // One configured connection of a plugin: owns the plugin's ch_instance and destroys it on
@@ -119,6 +167,34 @@ class Instance {
   TokenResult refresh(const TokenRequest& request);
   std::optional<PluginError> revoke(const TokenRequest& request);
   UserResult user_info(const TokenRequest& request);
+
+  // Messaging (webhooks in, messages out). A plugin without the capability answers
+  // not_implemented. Implemented in instance_messaging.cpp.
+  struct HandshakeResult {
+    int status = 0;
+    std::string body;
+    std::optional<PluginError> error;
+  };
+  struct EventsResult {
+    std::vector<MessageEvent> events;
+    std::optional<PluginError> error;
+  };
+  struct SendResult {
+    std::string message_id;
+    std::optional<PluginError> error;
+  };
+  // Where the media can be fetched (a short-lived URL), and what it is.
+  struct MediaResult {
+    std::string url;
+    std::string content_type;
+    std::optional<PluginError> error;
+  };
+  HandshakeResult handshake(const WebhookRequest& request);
+  // auth error: a bad signature or a stale timestamp.
+  std::optional<PluginError> verify(const WebhookRequest& request);
+  EventsResult parse_events(const WebhookRequest& request);
+  SendResult send(const SendRequest& request);
+  MediaResult media_url(const MediaRequest& request);
 
   const LoadedPlugin& plugin() const { return *plugin_; }
 
