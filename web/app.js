@@ -907,31 +907,34 @@ function renderMe(me) {
   }
 }
 
-async function revokeGrant(grant, button) {
-  button.disabled = true;
+// Runs a POST, then reloads the tab; a failure stays on screen after the reload (which clears the
+// banner). Busy from the click to the end of the reload.
+async function postThenRefresh(path) {
   setBusy(1);
   clearError();
+  let failure = null;
   try {
-    await api(`/api/grants/${encodeURIComponent(grant.id)}/revoke`, { method: 'POST' });
+    await api(path, { method: 'POST' });
   } catch (e) {
-    showError(e);
+    failure = e;
+  }
+  try {
+    await refresh();
   } finally {
+    if (failure) showError(failure);
     setBusy(-1);
   }
-  await refresh();
+}
+
+// A platform that cannot revoke answers 502 (platform_<category>): the grant stays active, with
+// its tokens, and the banner says why; the button can be pressed again.
+async function revokeGrant(grant, button) {
+  button.disabled = true;
+  await postThenRefresh(`/api/grants/${encodeURIComponent(grant.id)}/revoke`);
 }
 
 async function signOut() {
-  setBusy(1);
-  clearError();
-  try {
-    await api('/auth/logout', { method: 'POST' });
-  } catch (e) {
-    showError(e);
-  } finally {
-    setBusy(-1);
-  }
-  await refresh();
+  await postThenRefresh('/auth/logout');
 }
 
 // ---------------------------------------------------------------- wiring

@@ -153,8 +153,18 @@ test('TikTok, Meta and Google in one browser: one user with three grants; revoke
       assert.equal(row.cells[1], g.platform_user_id);
     }
 
-    // Revoke the TikTok grant from the page: revoked at the platform and here.
+    // TikTok's revoke endpoint down: the page says so and the grant stays active.
     const tiktokRow = rows.find((r) => r.connection === 'tiktok_login');
+    await world.addFaults([{ platform: 'tiktok', endpoint: 'v2/oauth/revoke', kind: 'server_error', status: 503, times: -1 }]);
+    await page.click(`#my-grants tr[data-grant-id="${tiktokRow.id}"] button`);
+    await settled(page);
+    assert.equal(await page.isVisible('#error-banner'), true);
+    assert.match(await page.textContent('#error-text'), /platform_transient/);
+    assert.equal((await myGrants(page)).find((r) => r.id === tiktokRow.id).status, 'active');
+    await world.clearFaults();
+    await page.click('#error-dismiss');
+
+    // Revoke it again from the page: revoked at the platform and here.
     const revokesBefore = (await world.sandbox('requests?platform=tiktok')).requests.filter((q) => q.endpoint === 'v2/oauth/revoke').length;
     await page.click(`#my-grants tr[data-grant-id="${tiktokRow.id}"] button`);
     await settled(page);
