@@ -897,10 +897,11 @@ function renderMe(me) {
         action.setAttribute('aria-label', `Revoke the ${g.connection} grant`);
         action.addEventListener('click', () => revokeGrant(g, action));
       }
-      return [g.connection, g.platform_user_id, g.scopes, badge(g.status, `grant-${g.status}`), g.expires_at ?? 'never', action];
+      return [g.connection, g.platform_user_id, g.scopes.split(',').filter(Boolean).join(', '), badge(g.status, `grant-${g.status}`), g.expires_at ?? 'never', action];
     }), 'No grant yet: sign in above.');
   for (const [i, g] of me.grants.entries()) {
     const tr = table.tBodies[0].rows[i];
+    tr.cells[2].classList.add('scopes');
     tr.dataset.grantId = String(g.id);
     tr.dataset.connection = g.connection;
     tr.dataset.status = g.status;
