@@ -15,6 +15,12 @@ namespace {
 const std::filesystem::path kBroken = BROKEN_PLUGIN_DIR;
 const std::filesystem::path kFirstParty = CONNHOST_BUILD_PLUGIN_DIR;
 
+// "major.minor" as the loader writes it; the host's own version follows abi.h.
+std::string abi(int major, int minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
+}
+const std::string kAbi = abi(CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR);
+
 std::string refusal_for(const Registry& r, const std::string& file) {
   for (const auto& x : r.refused())
     if (x.path.filename() == file) return x.reason;
@@ -46,7 +52,7 @@ TEST_F(LoaderTest, FirstPartyPluginsLoadWithTheirCapabilities) {
             CH_CAP_REPORTING | CH_CAP_LOGIN | CH_CAP_MESSAGING | CH_CAP_PROFILE);
   EXPECT_EQ(google->capabilities & CH_CAP_MESSAGING, 0u) << "Google Business Messages is shut down";
   EXPECT_EQ(meta->platform(), "meta");
-  EXPECT_EQ(meta->abi_version(), "1.0");
+  EXPECT_EQ(meta->abi_version(), kAbi);
   const auto* secret = tiktok->find_field("app_secret");
   ASSERT_NE(secret, nullptr);
   EXPECT_TRUE(secret->flags & CH_CONFIG_SECRET);
@@ -66,12 +72,14 @@ TEST_F(LoaderTest, RefusesALibraryWithoutEntrySymbol) {
 
 TEST_F(LoaderTest, RefusesAnotherAbiMajor) {
   EXPECT_THAT(refuse("broken_abi_major.so"),
-              HasSubstr("ABI major mismatch: plugin wants 2.0, host offers 1.0"));
+              HasSubstr("ABI major mismatch: plugin wants " + abi(2, CONNHOST_ABI_MINOR) +
+                        ", host offers " + kAbi));
 }
 
 TEST_F(LoaderTest, RefusesAMinorNewerThanTheHost) {
   EXPECT_THAT(refuse("broken_abi_minor.so"),
-              HasSubstr("ABI minor newer than the host: plugin wants 1.1, host offers 1.0"));
+              HasSubstr("ABI minor newer than the host: plugin wants " +
+                        abi(1, CONNHOST_ABI_MINOR + 1) + ", host offers " + kAbi));
 }
 
 TEST_F(LoaderTest, RefusesStructSizesOutOfRange) {
@@ -139,7 +147,8 @@ TEST(AbiCompatibility, ANewerHostMajorRefusesTodaysPlugins) {
   next_major.load_directories({kFirstParty});
   EXPECT_TRUE(next_major.plugins().empty());
   ASSERT_EQ(next_major.refused().size(), 3u);
-  EXPECT_THAT(next_major.refused()[0].reason, HasSubstr("ABI major mismatch: plugin wants 1.0"));
+  EXPECT_THAT(next_major.refused()[0].reason,
+              HasSubstr("ABI major mismatch: plugin wants " + kAbi));
 }
 
 TEST(AbiCompatibility, MissingFolderIsSkipped) {

@@ -62,7 +62,7 @@ extern "C" {
 #endif
 
 #define CONNHOST_ABI_MAJOR 1
-#define CONNHOST_ABI_MINOR 0
+#define CONNHOST_ABI_MINOR 1
 
 /* The single exported symbol of a plugin library. */
 #define CONNHOST_ENTRY_SYMBOL "connhost_plugin_entry"
@@ -339,6 +339,10 @@ typedef struct ch_login_v1 {
 /*     conversation_id, message_id, sender_id, recipient_id, direction (in|out), timestamp_ms, */
 /*     type (text|image|...), text, media_id, and extras.                                      */
 /*   send outputs one record of kind "sent": message_id.                                       */
+/*   media_url (ABI 1.1) outputs one record of kind "media": url (where the media can be        */
+/*     fetched, often short-lived), content_type (may be empty), and extras.                   */
+/*     A table whose struct_size does not reach media_url does not offer it (the host checks    */
+/*     CH_HAS_FIELD before calling).                                                           */
 
 typedef struct ch_webhook_request {
   uint32_t struct_size;
@@ -363,6 +367,17 @@ typedef struct ch_send_request {
   ch_str reply_to_message_id;
 } ch_send_request;
 
+/* ABI 1.1. Which media of which message; the platform needs some or all of these. */
+typedef struct ch_media_request {
+  uint32_t struct_size;
+  ch_str access_token;
+  ch_str account_id; /* the business account that received the message */
+  ch_str conversation_id;
+  ch_str message_id;
+  ch_str media_id;   /* the platform's media id, or the attachment's URL */
+  ch_str media_type; /* the message type: "image", "video", ... */
+} ch_media_request;
+
 typedef struct ch_messaging_v1 {
   uint32_t struct_size;
   ch_status (*handshake)(ch_instance* instance, ch_call* call, const ch_webhook_request* request,
@@ -373,6 +388,9 @@ typedef struct ch_messaging_v1 {
                             ch_error* err);
   ch_status (*send)(ch_instance* instance, ch_call* call, const ch_send_request* request,
                     ch_error* err);
+  /* ABI 1.1, appended: NULL or beyond struct_size in a 1.0 plugin. */
+  ch_status (*media_url)(ch_instance* instance, ch_call* call, const ch_media_request* request,
+                         ch_error* err);
 } ch_messaging_v1;
 
 /* ------------------------------------------------------------------------------------------- */

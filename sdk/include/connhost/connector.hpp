@@ -398,6 +398,10 @@ concept HasSend = requires(C& c, Call& k, const ch_send_request& r) {
   c.send(k, r);
 };
 template <class C>
+concept HasMediaUrl = requires(C& c, Call& k, const ch_media_request& r) {
+  c.media_url(k, r);
+};
+template <class C>
 concept HasFetch = requires(C& c, Call& k, const ch_profile_request& r) {
   c.fetch(k, r);
 };
@@ -450,6 +454,7 @@ struct Export {
   CONNHOST_DETAIL_OP(verify, ch_webhook_request, HasVerify, "messaging verify")
   CONNHOST_DETAIL_OP(parse_events, ch_webhook_request, HasParse, "messaging parse_events")
   CONNHOST_DETAIL_OP(send, ch_send_request, HasSend, "messaging send")
+  CONNHOST_DETAIL_OP(media_url, ch_media_request, HasMediaUrl, "messaging media_url")
   CONNHOST_DETAIL_OP(fetch, ch_profile_request, HasFetch, "profile fetch")
 #undef CONNHOST_DETAIL_OP
 
@@ -472,7 +477,7 @@ struct Export {
     static const ch_login_v1 login{
         sizeof(ch_login_v1), &authorize_url, &exchange_code, &refresh, &revoke, &user_info};
     static const ch_messaging_v1 messaging{sizeof(ch_messaging_v1), &handshake, &verify,
-                                           &parse_events, &send};
+                                           &parse_events,           &send,      &media_url};
     static const ch_profile_v1 profile{sizeof(ch_profile_v1), &fetch};
     static const ch_plugin_descriptor d{
         sizeof(ch_plugin_descriptor),
