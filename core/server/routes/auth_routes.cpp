@@ -65,7 +65,7 @@ Response page(int status, std::string_view title, std::string_view message_html)
   r.body = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
            "</title></head>\n<body><h1>" + html_escape(title) + "</h1>\n<p>" +
            std::string(message_html) +
-           "</p>\n<p><a href=\"/\">Back to connhost</a></p></body></html>\n";
+           "</p>\n<p><a href=\"/#accounts\">Back to connhost</a></p></body></html>\n";
   r.headers.emplace_back("Cache-Control", "no-store");
   // The callback URL carries a code: never pass it on as a referrer.
   r.headers.emplace_back("Referrer-Policy", "no-referrer");
