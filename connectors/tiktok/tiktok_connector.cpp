@@ -13,6 +13,13 @@
 //               advertisers granted; tiktok_advertiser_auth.{hpp,cpp}.
 //   business    TikTok-account tt_user authorization (§3.1): a Business Account, for
 //               business/* and messaging; tiktok_business_auth.{hpp,cpp}.
+// Messaging (Business Messaging, §3.3-§3.4), with the tt_user token the host passes per request:
+//   verify        TikTok-Signature (HMAC-SHA256 with app_secret over t.body), tiktok_webhook.cpp
+//   parse_events  im_receive_msg, im_send_msg, im_mark_read_msg, im_receive_msg_eu
+//   send          business/message/send/ (TEXT, IMAGE; an image URL is uploaded first through
+//                 media/upload/), tiktok_messaging.cpp
+//   media_url     business/message/media/download/ (the URL wants the token as x-user)
+//   handshake     none: TikTok documents no subscription challenge (§2.5, §3.4)
 #include <connhost/ad_reporting.hpp>
 #include <connhost/connector.hpp>
 
@@ -26,9 +33,11 @@
 #include "tiktok_business_auth.hpp"
 #include "tiktok_errors.hpp"
 #include "tiktok_login.hpp"
+#include "tiktok_messaging.hpp"
 #include "tiktok_oauth_util.hpp"
 #include "tiktok_parse.hpp"
 #include "tiktok_requests.hpp"
+#include "tiktok_webhook.hpp"
 #include "tiktok_window.hpp"
 
 namespace {
@@ -107,6 +116,9 @@ class TikTokConnector {
                         "Requests per second for this connection (Basic tier: 10)", "10"),
       connhost::setting("report_window_days", CH_CONFIG_INT,
                         "Days per daily-report request, 1 to 30 (TikTok's limit is 30)", "30"),
+      connhost::setting("business_id", CH_CONFIG_STRING,
+                        "Business Account (the tt_user open_id) that sends messages when a send "
+                        "names none"),
   };
 
   static constexpr const ch_stream_def (&streams)[3] = ar::kStreams;
@@ -123,7 +135,8 @@ class TikTokConnector {
         flow_(login_flow_of(trim(config.get_string("login_flow", "login_kit")))),
         advertiser_auth_url_(oauth::checked_url(
             "advertiser_auth_url",
-            config.get_string("advertiser_auth_url", advertiser::kDefaultAuthUrl))) {
+            config.get_string("advertiser_auth_url", advertiser::kDefaultAuthUrl))),
+        business_id_(trim(config.get_string("business_id"))) {
     if (app_id_.empty()) throw Error::config("app_id is empty");
     // §1.8: with stat_time_day a report may span at most 30 days.
     if (window_days_ < 1 || window_days_ > 30)
@@ -241,7 +254,118 @@ class TikTokConnector {
       throw Error::config("unknown stream '" + std::string(request.stream) + "'");
   }
 
+  // --- Messaging (§3.3, §3.4) ----------------------------------------------------------------
+
+  void handshake(connhost::Call&, const ch_webhook_request&) {
+    throw Error(connhost::ErrorCategory::not_implemented,
+                "TikTok webhooks have no subscription handshake (tiktok.md §2.5, §3.4)");
+  }
+
+  // Business webhooks are signed with the Business API app's secret (§3.4; Chatwoot verifies
+  // with it, and the sandbox signs with it).
+  void verify(connhost::Call& call, const ch_webhook_request& r) {
+    auto secret = call.secret("app_secret");
+    if (secret.empty()) throw Error::config("app_secret is not set: webhook signatures need it");
+    webhook::verify(header(r, "TikTok-Signature"), connhost::to_sv(r.body), secret, r.now_ms,
+                    r.tolerance_ms);
+  }
+
+  void parse_events(connhost::Call& call, const ch_webhook_request& r) {
+    for (auto& e : webhook::parse_webhook(connhost::to_sv(r.body))) {
+      std::vector<std::pair<std::string, std::string>> f{
+          {"event_id", e.event_id},
+          {"event_type", e.event_type},
+          {"account_id", e.account_id},
+          {"conversation_id", e.conversation_id},
+          {"message_id", e.message_id},
+          {"sender_id", e.sender_id},
+          {"recipient_id", e.recipient_id},
+          {"direction", e.direction},
+          {"timestamp_ms", std::to_string(e.timestamp_ms)},
+          {"type", e.type},
+          {"text", e.text},
+          {"media_id", e.media_id},
+          {"reply_to", e.reply_to}};
+      for (auto& [k, v] : e.extras) f.emplace_back(k, v);
+      call.output_fields("message", f);
+    }
+  }
+
+  void send(connhost::Call& call, const ch_send_request& r) {
+    std::string token(connhost::to_sv(r.access_token));
+    if (token.empty()) throw Error::auth("no access token for the TikTok Business Account");
+    messaging::Outgoing m;
+    m.business_id = r.account_id.size ? std::string(connhost::to_sv(r.account_id)) : business_id_;
+    m.conversation_id = connhost::to_sv(r.conversation_id);
+    m.type = connhost::to_sv(r.type);
+    m.text = connhost::to_sv(r.text);
+    m.media_id = connhost::to_sv(r.media_id);
+    m.reply_to = connhost::to_sv(r.reply_to_message_id);
+    if (m.type == "image" && is_url(m.media_id)) m.media_id = upload(call, token, m);
+    auto req = messaging::send_request(api_, token, m);
+    auto resp = call.http(req);
+    auto id = messaging::parse_send(resp.status, resp.body, resp.header("Retry-After"), {token},
+                                    call.now_ms());
+    call.output("sent", {{"message_id", id}});
+  }
+
+  void media_url(connhost::Call& call, const ch_media_request& r) {
+    std::string token(connhost::to_sv(r.access_token));
+    if (token.empty()) throw Error::auth("no access token for the TikTok Business Account");
+    std::string business =
+        r.account_id.size ? std::string(connhost::to_sv(r.account_id)) : business_id_;
+    auto resp = call.http(messaging::download_request(
+        api_, token, business, connhost::to_sv(r.conversation_id), connhost::to_sv(r.message_id),
+        connhost::to_sv(r.media_id), connhost::to_sv(r.media_type)));
+    auto url = messaging::parse_download(resp.status, resp.body, resp.header("Retry-After"),
+                                         {token}, call.now_ms());
+    // The download URL is served only with the token as x-user (GO media_download.go, §3.3); the
+    // content type is the CDN's to say.
+    call.output("media", {{"url", url}, {"content_type", ""}, {"header:x-user", token}});
+  }
+
  private:
+  static std::optional<std::string_view> header(const ch_webhook_request& r,
+                                                std::string_view name) {
+    for (size_t i = 0; i < r.header_count; ++i) {
+      auto n = connhost::to_sv(r.headers[i].name);
+      if (n.size() == name.size() &&
+          std::equal(n.begin(), n.end(), name.begin(),
+                     [](char a, char b) { return (a | 0x20) == (b | 0x20); }))
+        return connhost::to_sv(r.headers[i].value);
+    }
+    return std::nullopt;
+  }
+
+  static bool is_url(std::string_view s) {
+    return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
+  }
+
+  // §3.3: IMAGE sends take a media_id from media/upload/, so an image given by URL is fetched and
+  // uploaded first (JPG or PNG, at most 3 MB).
+  std::string upload(connhost::Call& call, const std::string& token, const messaging::Outgoing& m) {
+    if (m.business_id.empty())
+      throw Error::config(
+          "no business_id: the send names no business account and the "
+          "connection's business_id setting is empty");
+    connhost::HttpRequest get;
+    get.url = m.media_id;
+    auto image = call.http(get);
+    if (image.status != 200)
+      throw Error::data("the image URL answered HTTP " + std::to_string(image.status));
+    if (image.body.size() > messaging::kMaxUpload)
+      throw Error::data("the image is larger than TikTok's 3 MB limit");
+    std::string bytes(image.body);  // the view ends with the next request
+    std::string type = messaging::image_type(bytes);
+    if (type.empty()) throw Error::data("the image is not a JPG or PNG, the types TikTok takes");
+    std::string boundary = "connhost-" + std::to_string(call.now_ms());
+    while (bytes.find(boundary) != std::string::npos) boundary += "x";
+    auto resp =
+        call.http(messaging::upload_request(api_, token, m.business_id, bytes, type, boundary));
+    return messaging::parse_upload(resp.status, resp.body, resp.header("Retry-After"), {token},
+                                   call.now_ms());
+  }
+
   const std::string& client_key() const {
     if (client_key_.empty()) throw Error::config("client_key is not set: Login Kit needs it");
     return client_key_;
@@ -620,6 +744,7 @@ class TikTokConnector {
   std::string client_key_;
   LoginFlow flow_;
   std::string advertiser_auth_url_;
+  std::string business_id_;
 };
 
 }  // namespace

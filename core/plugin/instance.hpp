@@ -188,6 +188,9 @@ class Instance {
     std::string url;
     std::string content_type;
     std::optional<PluginError> error;
+    // Headers the fetch of `url` must send (the record's "header:<name>" fields), e.g. TikTok's
+    // x-user with the access token. They may hold secrets: never hand them to a browser.
+    std::vector<std::pair<std::string, std::string>> headers;
   };
   HandshakeResult handshake(const WebhookRequest& request);
   // auth error: a bad signature or a stale timestamp.

@@ -259,6 +259,8 @@ Instance::MediaResult Instance::media_url(const MediaRequest& request) {
     if (auto url = rec->fields.find("url"); url != rec->fields.end()) out.url = url->second;
     if (auto ct = rec->fields.find("content_type"); ct != rec->fields.end())
       out.content_type = ct->second;
+    for (const auto& [k, v] : rec->fields)
+      if (k.rfind("header:", 0) == 0 && k.size() > 7) out.headers.emplace_back(k.substr(7), v);
   }
   if (out.url.empty()) out.error = internal("media_url output no \"media\" url");
   return out;

@@ -340,7 +340,8 @@ typedef struct ch_login_v1 {
 /*     type (text|image|...), text, media_id, and extras.                                      */
 /*   send outputs one record of kind "sent": message_id.                                       */
 /*   media_url (ABI 1.1) outputs one record of kind "media": url (where the media can be        */
-/*     fetched, often short-lived), content_type (may be empty), and extras.                   */
+/*     fetched, often short-lived), content_type (may be empty), and "header:<name>" fields:  */
+/*     headers the fetch must send (TikTok's x-user token), secrets for the host to keep.      */
 /*     A table whose struct_size does not reach media_url does not offer it (the host checks    */
 /*     CH_HAS_FIELD before calling).                                                           */
 

@@ -286,6 +286,13 @@ class Call {
     for (const auto& [k, v] : fields) check(host_->output_set(call_, to_ch(k), to_ch(v), &err_));
     check(host_->output_end(call_, &err_));
   }
+  // The same with fields known only at run time (a message's extras).
+  void output_fields(std::string_view kind,
+                     const std::vector<std::pair<std::string, std::string>>& fields) {
+    check(host_->output_begin(call_, to_ch(kind), &err_));
+    for (const auto& [k, v] : fields) check(host_->output_set(call_, to_ch(k), to_ch(v), &err_));
+    check(host_->output_end(call_, &err_));
+  }
 
  private:
   void check(ch_status s) {
