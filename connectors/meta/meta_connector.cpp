@@ -15,6 +15,11 @@
 // refresh grant: the stored token is the long-lived one, and "refresh" repeats the long-lived
 // exchange on it while it is still valid (section 2.3). After either exchange, debug_token (2.4)
 // gives the stored record its expiry, granted scopes and user id.
+//
+// Messaging (section 3): the hub.challenge handshake with webhook_verify_token, X-Hub-Signature-256
+// with app_secret, entry[].messaging[] as events (meta_webhook.{hpp,cpp}); the Send API on
+// /{page-id}/messages with messaging_type RESPONSE (meta_messaging.{hpp,cpp}); media_url answers
+// the attachment URL the webhook already carried.
 #include <connhost/ad_reporting.hpp>
 #include <connhost/connector.hpp>
 
@@ -26,8 +31,10 @@
 
 #include "meta_graph.hpp"
 #include "meta_login.hpp"
+#include "meta_messaging.hpp"
 #include "meta_parse.hpp"
 #include "meta_requests.hpp"
+#include "meta_webhook.hpp"
 
 namespace {
 
@@ -92,6 +99,9 @@ class MetaConnector {
                         "Action types counted as purchases, first present wins (never summed)",
                         "omni_purchase\npurchase\noffsite_conversion.fb_pixel_purchase"),
       connhost::secret_setting("webhook_verify_token", "hub.verify_token for the handshake", false),
+      connhost::setting("page_id", CH_CONFIG_STRING,
+                        "Page (or Instagram account) that sends messages when a send names none; "
+                        "empty: /me/messages, which needs a Page token"),
       connhost::setting("rate_limit_qps", CH_CONFIG_DOUBLE, "Requests per second", "5"),
       connhost::setting("page_size", CH_CONFIG_INT, "Graph `limit` per page (1-5000)", "500"),
       connhost::setting("chunk_days", CH_CONFIG_INT,
@@ -123,7 +133,73 @@ class MetaConnector {
       : settings_(meta::Settings::from(config)),
         urls_(settings_),
         app_id_(config.get_string("app_id")),
-        dialog_url_(config.get_string("dialog_url", "https://www.facebook.com/dialog/oauth")) {}
+        dialog_url_(config.get_string("dialog_url", "https://www.facebook.com/dialog/oauth")),
+        page_id_(config.get_string("page_id")) {}
+
+  // --- Messaging (section 3) ------------------------------------------------------------------
+
+  void handshake(connhost::Call& call, const ch_webhook_request& r) {
+    auto challenge =
+        meta::webhook::handshake(connhost::to_sv(r.query), call.secret("webhook_verify_token"));
+    call.output("handshake", {{"status", "200"}, {"body", challenge}});
+  }
+
+  void verify(connhost::Call& call, const ch_webhook_request& r) {
+    meta::webhook::verify(header(r, "X-Hub-Signature-256"), connhost::to_sv(r.body),
+                          call.secret("app_secret"));
+  }
+
+  void parse_events(connhost::Call& call, const ch_webhook_request& r) {
+    for (auto& e : meta::webhook::parse_webhook(connhost::to_sv(r.body))) {
+      std::vector<std::pair<std::string, std::string>> f{
+          {"event_id", e.event_id},
+          {"event_type", e.event_type},
+          {"account_id", e.account_id},
+          {"conversation_id", e.conversation_id},
+          {"message_id", e.message_id},
+          {"sender_id", e.sender_id},
+          {"recipient_id", e.recipient_id},
+          {"direction", e.direction},
+          {"timestamp_ms", std::to_string(e.timestamp_ms)},
+          {"type", e.type},
+          {"text", e.text},
+          {"media_id", e.media_id},
+          {"reply_to", e.reply_to}};
+      for (auto& [k, v] : e.extras) f.emplace_back(k, v);
+      call.output_fields("message", f);
+    }
+  }
+
+  void send(connhost::Call& call, const ch_send_request& r) {
+    std::string token(connhost::to_sv(r.access_token));
+    if (token.empty()) token = call.secret("access_token");
+    if (token.empty()) throw Error::auth("no Meta access token to send with");
+    meta::messaging::Outgoing m;
+    m.sender = r.account_id.size ? std::string(connhost::to_sv(r.account_id))
+                                 : (page_id_.empty() ? std::string("me") : page_id_);
+    m.recipient = r.recipient_id.size ? std::string(connhost::to_sv(r.recipient_id))
+                                      : std::string(connhost::to_sv(r.conversation_id));
+    m.type = connhost::to_sv(r.type);
+    m.text = connhost::to_sv(r.text);
+    m.media = connhost::to_sv(r.media_id);
+    m.reply_to = connhost::to_sv(r.reply_to_message_id);
+    try {
+      auto resp = call.http(meta::messaging::send_request(settings_, token, m));
+      auto id = meta::messaging::parse_send(resp.status, resp.body, settings_);
+      call.output("sent", {{"message_id", id}});
+    } catch (const Error& e) {
+      throw redacted(e, token);
+    }
+  }
+
+  // Meta's attachments carry their URL already (section 3.3), so there is nothing to ask Graph.
+  void media_url(connhost::Call& call, const ch_media_request& r) {
+    auto url = connhost::to_sv(r.media_id);
+    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)
+      throw Error::data("Meta attachments are fetched by the URL their webhook carried; '" +
+                        std::string(url.substr(0, 60)) + "' is not one");
+    call.output("media", {{"url", url}, {"content_type", ""}});
+  }
 
   void authorize_url(connhost::Call& call, const ch_authorize_request& r) {
     std::vector<std::string> scopes;
@@ -206,6 +282,18 @@ class MetaConnector {
   }
 
  private:
+  static std::optional<std::string_view> header(const ch_webhook_request& r,
+                                                std::string_view name) {
+    for (size_t i = 0; i < r.header_count; ++i) {
+      auto n = connhost::to_sv(r.headers[i].name);
+      if (n.size() == name.size() &&
+          std::equal(n.begin(), n.end(), name.begin(),
+                     [](char a, char b) { return (a | 0x20) == (b | 0x20); }))
+        return connhost::to_sv(r.headers[i].value);
+    }
+    return std::nullopt;
+  }
+
   template <class F>
   void with_graph(connhost::Call& call, F f) const {
     meta::Graph g(call, settings_, urls_);
@@ -511,6 +599,7 @@ class MetaConnector {
   const meta::Urls urls_;
   const std::string app_id_;
   const std::string dialog_url_;
+  const std::string page_id_;
 };
 
 }  // namespace
