@@ -1,5 +1,10 @@
 // Google connector: Google Ads REST (reporting) and Google OAuth 2.0 / OIDC (login, profile).
 // Google Business Messages shut down in July 2024, so messaging is not declared.
+//   New conversations stopped on 15 July 2024 and the service shut down on 31 July 2024
+//   (meta-google.md §5.1; Google's notice on developers.google.com/business-communications/
+//   business-messages). Declaring the capability with every operation failing would make
+//   `connhost plugins list` claim messaging; undeclared, the host answers not_implemented
+//   ("the plugin offers no messaging") and docs/messaging.md records the fallback.
 // Wire format notes: shared/platforms/meta-google.md, sections 4 and 5.
 //
 // Reporting reads, per stream:

@@ -1,0 +1,44 @@
+// Google Business Messages was shut down on 31 July 2024 (meta-google.md §5.1), so the google
+// plugin declares no messaging capability: `connhost plugins list` does not claim it, and every
+// messaging operation on a google connection answers not_implemented from the host.
+#include <gmock/gmock.h>
+
+#include "connector_fixture.hpp"
+
+namespace connhost::testing {
+namespace {
+
+class GoogleMessagingTest : public ConnectorTest {
+ protected:
+  GoogleMessagingTest() : ConnectorTest("google") {}
+};
+
+TEST_F(GoogleMessagingTest, MessagingIsNotDeclaredAndEveryOperationSaysSo) {
+  EXPECT_EQ(plugin->capabilities & CH_CAP_MESSAGING, 0u);
+  EXPECT_EQ(plugin->descriptor.messaging, nullptr);
+  EXPECT_EQ(plugin::capability_names(plugin->capabilities), "reporting,login,profile");
+  sandbox::Credentials creds;
+  auto inst = make({{"base_url", sandbox->base_url()},
+                    {"oauth_base_url", sandbox->base_url()},
+                    {"auth_page_url", sandbox->base_url() + "/o/oauth2/v2/auth"},
+                    {"userinfo_url", sandbox->base_url() + "/v1/userinfo"},
+                    {"client_id", creds.google_client_id}},
+                   {{"client_secret", creds.google_client_secret}});
+  ASSERT_TRUE(inst);
+  plugin::WebhookRequest w;
+  w.method = "POST";
+  w.body = "{}";
+  auto v = inst->verify(w);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->category, CH_ERROR_NOT_IMPLEMENTED);
+  EXPECT_EQ(v->message, "the plugin offers no messaging");
+  EXPECT_EQ(inst->handshake(w).error->category, CH_ERROR_NOT_IMPLEMENTED);
+  EXPECT_EQ(inst->parse_events(w).error->category, CH_ERROR_NOT_IMPLEMENTED);
+  EXPECT_EQ(inst->send({}).error->category, CH_ERROR_NOT_IMPLEMENTED);
+  EXPECT_EQ(inst->media_url({}).error->category, CH_ERROR_NOT_IMPLEMENTED);
+  // Nothing reached the platform.
+  EXPECT_TRUE(sandbox->requests().empty());
+}
+
+}  // namespace
+}  // namespace connhost::testing
