@@ -3,6 +3,8 @@
 // error value); any other exception, crash or sanitizer report is a bug. Built as a fuzzer when
 // the compiler is Clang (see CMakeLists.txt); the test binary also drives it with a fixed,
 // deterministic corpus (MetaParseFuzz in meta_fuzz_test.cpp) so every build exercises it.
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "meta_parse.hpp"
+#include "meta_webhook.hpp"
 
 namespace {
 
@@ -20,6 +23,58 @@ void expect_data_or_nothing(F f) {
     f();
   } catch (const connhost::Error& e) {
     if (e.category() != connhost::ErrorCategory::data) std::abort();
+  }
+}
+
+// Messenger / Instagram webhooks (meta-google.md §3.1-§3.3). The input's first line is the
+// X-Hub-Signature-256 header, the rest the raw body: any header is refused with auth or
+// accepted; a body signed correctly is accepted and the same body with one byte changed is not;
+// the input as a handshake query answers a challenge of safe characters or an auth error; any
+// body parses into events that keep the promises of parse_webhook, or throws a data error.
+void fuzz_webhook(std::string_view input) {
+  namespace wh = meta::webhook;
+  size_t nl = input.find('\n');
+  std::string_view header = input.substr(0, nl);
+  std::string_view body = nl == std::string_view::npos ? std::string_view{} : input.substr(nl + 1);
+  auto auth_only = [](auto f) {
+    try {
+      f();
+    } catch (const connhost::Error& e) {
+      if (e.category() != connhost::ErrorCategory::auth) std::abort();
+    }
+  };
+  auth_only([&] { wh::verify(header, body, "k"); });
+  std::string signed_header = "sha256=" + wh::hmac_sha256_hex("k", body);
+  try {
+    wh::verify(signed_header, body, "k");
+  } catch (...) {
+    std::abort();
+  }
+  if (!body.empty()) {
+    std::string changed(body);
+    changed[changed.size() / 2] ^= 0x01;
+    auth_only([&] {
+      wh::verify(signed_header, changed, "k");
+      std::abort();
+    });
+  }
+  auth_only([&] {
+    auto challenge = wh::handshake(input, "tok");
+    if (challenge.empty() || challenge.size() > 256) std::abort();
+    for (char c : challenge)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+        std::abort();
+  });
+  for (std::string_view v : {input, body}) {
+    expect_data_or_nothing([&] {
+      for (const auto& e : wh::parse_webhook(v)) {
+        if (e.event_id.empty() || e.conversation_id.empty() || e.account_id.empty()) std::abort();
+        if (e.direction != "in" && e.direction != "out") std::abort();
+        static const char* types[] = {"text",    "image", "video",    "audio",       "file",
+                                      "sticker", "share", "template", "unsupported", "read"};
+        if (std::find(std::begin(types), std::end(types), e.type) == std::end(types)) std::abort();
+      }
+    });
   }
 }
 
@@ -49,5 +104,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (!e.retry_after() || e.retry_after()->count() < 0))
       std::abort();
   }
+  fuzz_webhook(body);
   return 0;
 }
