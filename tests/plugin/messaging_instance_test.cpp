@@ -158,6 +158,8 @@ TEST_F(MessagingInstanceTest, MediaUrlPassesEveryField) {
   ASSERT_FALSE(m.error) << m.error->to_string();
   EXPECT_EQ(m.url, "https://cdn.test/media1?c=conv&m=msg&t=image");
   EXPECT_EQ(m.content_type, "image/png");
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(m.headers, (Headers{{"x-user", "tok"}}));
 }
 
 TEST_F(MessagingInstanceTest, APluginWithoutMessagingAnswersNotImplemented) {

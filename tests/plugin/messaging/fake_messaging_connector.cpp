@@ -76,7 +76,9 @@ class FakeMessaging {
                                       "?c=" + std::string(connhost::to_sv(r.conversation_id)) +
                                       "&m=" + std::string(connhost::to_sv(r.message_id)) +
                                       "&t=" + std::string(connhost::to_sv(r.media_type))},
-                          {"content_type", "image/png"}});
+                          {"content_type", "image/png"},
+                          {"header:x-user", std::string(connhost::to_sv(r.access_token))},
+                          {"header:", "a header without a name is dropped"}});
   }
 
  private:
