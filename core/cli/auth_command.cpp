@@ -14,6 +14,7 @@
 #include "cli/store_open.hpp"
 #include "cli/table.hpp"
 #include "http/client.hpp"
+#include "login/token_grant.hpp"
 #include "pipeline/connection_setup.hpp"
 #include "plugin/pkce.hpp"
 #include "server/grant_revoke.hpp"
@@ -82,11 +83,6 @@ Context connect(const GlobalOptions& options, const std::string& connection,
   return c;
 }
 
-std::optional<std::string> in_seconds(std::optional<int64_t> s) {
-  if (!s || *s <= 0) return std::nullopt;
-  return store::timestamp_at(std::chrono::system_clock::now() + std::chrono::seconds(*s));
-}
-
 int fail(const std::string& what, const plugin::PluginError& e) {
   std::cerr << "connhost: " << what << " failed: " << e.to_string() << '\n';
   return kExitFailure;
@@ -132,26 +128,16 @@ int auth_exchange(const GlobalOptions& options, const AuthOptions& a) {
   if (!store) return rc;
   try {
     auto& sql = store->session();
-    vault::GrantInput g;
-    g.connection = a.connection;
-    g.platform_user_id = t.token.platform_user_id;
-    g.scopes = t.token.scope;
-    g.access_token = vault::SecretText(t.token.access_token);
-    if (!t.token.refresh_token.empty()) g.refresh_token = vault::SecretText(t.token.refresh_token);
-    g.expires_at = in_seconds(t.token.expires_in);
-    g.refresh_expires_at = in_seconds(t.token.refresh_expires_in);
+    auto g = login::grant_input(t.token, a.connection, 0);
     if (a.user_id > 0) {
       if (!vault::find_user(sql, a.user_id)) {
         std::cerr << "connhost: no user " << a.user_id << '\n';
         return kExitUsage;
       }
       g.user_id = a.user_id;
-    } else if (auto id = vault::find_grant_id(sql, a.connection, g.platform_user_id)) {
-      // The same platform user signing in again keeps the local user it had.
-      for (const auto& info : vault::list_grants(sql, {std::nullopt, a.connection, std::nullopt}))
-        if (info.id == *id) g.user_id = info.user_id;
     } else {
-      g.user_id = vault::create_user(sql).id;
+      g.user_id = vault::find_grant_user(sql, a.connection, g.platform_user_id).value_or(0);
+      if (g.user_id <= 0) g.user_id = vault::create_user(sql).id;
     }
     auto id = vault::upsert_grant(sql, keys.keyring, g);
     std::cout << "grant " << id << " stored for user " << g.user_id << " (platform user "

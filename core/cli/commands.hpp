@@ -66,5 +66,8 @@ struct AuthOptions {
 int auth_url(const GlobalOptions& options, const AuthOptions& a);
 int auth_exchange(const GlobalOptions& options, const AuthOptions& a);
 int auth_test(const GlobalOptions& options, const AuthOptions& a);
+// `auth grants [--connection C]` and `auth revoke GRANT_ID [--local-only]`.
+int auth_grants(const GlobalOptions& options, const std::string& connection);
+int auth_revoke(const GlobalOptions& options, int64_t grant_id, bool local_only);
 
 }  // namespace connhost::cli

@@ -6,12 +6,6 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 
-namespace connhost::cli {
-// core/cli/auth_command.cpp (declared here until commands.hpp carries them).
-int auth_grants(const GlobalOptions& options, const std::string& connection);
-int auth_revoke(const GlobalOptions& options, int64_t grant_id, bool local_only);
-}  // namespace connhost::cli
-
 int main(int argc, char** argv) {
   using namespace connhost::cli;
   CLI::App app{"connhost: a connector host for ad and social platforms"};

@@ -6,7 +6,8 @@ namespace connhost::login {
 
 std::optional<std::string> expiry_at(std::chrono::system_clock::time_point now,
                                      std::optional<int64_t> seconds_from_now) {
-  if (!seconds_from_now) return std::nullopt;
+  // Some platforms write 0 for "no expiry" (Meta's debug_token): the same as none.
+  if (!seconds_from_now || *seconds_from_now <= 0) return std::nullopt;
   return store::timestamp_at(now + std::chrono::seconds(*seconds_from_now));
 }
 

@@ -13,7 +13,8 @@
 
 namespace connhost::login {
 
-// `seconds_from_now` after `now`, as store text; nothing when the platform gave no lifetime.
+// `seconds_from_now` after `now`, as store text; nothing when the platform gave no lifetime (or
+// a non-positive one).
 std::optional<std::string> expiry_at(std::chrono::system_clock::time_point now,
                                      std::optional<int64_t> seconds_from_now);
 

@@ -123,6 +123,18 @@ std::optional<int64_t> find_grant_id(soci::session& sql, std::string_view connec
   return out;
 }
 
+std::optional<int64_t> find_grant_user(soci::session& sql, std::string_view connection,
+                                       std::string_view platform_user_id) {
+  store::DynamicQuery q;
+  q.sql("SELECT user_id FROM grants WHERE connection = ")
+      .bind(std::string(connection))
+      .sql(" AND platform_user_id = ")
+      .bind(std::string(platform_user_id));
+  std::optional<int64_t> out;
+  q.each(sql, [&](const soci::row& r) { out = store::int_at(r, 0); });
+  return out;
+}
+
 int64_t upsert_grant(soci::session& sql, const Keyring& keyring, const GrantInput& g) {
   // Before any write: without a key nothing may be stored, not even a row without tokens.
   if (!keyring.available()) throw VaultUnavailable(std::string(kNoVaultMessage));

@@ -84,6 +84,10 @@ int64_t upsert_grant(soci::session& sql, const Keyring& keyring, const GrantInpu
 
 std::optional<int64_t> find_grant_id(soci::session& sql, std::string_view connection,
                                      std::string_view platform_user_id);
+// The local user whom the grant of (connection, platform_user_id) belongs to: the same person
+// signing in again keeps the local user they had.
+std::optional<int64_t> find_grant_user(soci::session& sql, std::string_view connection,
+                                       std::string_view platform_user_id);
 
 // The grant with its tokens; nullopt when there is no such id. Throws VaultError when a token does
 // not decrypt (a key missing from the keyring, or a value altered or moved).

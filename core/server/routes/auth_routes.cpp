@@ -13,6 +13,7 @@
 
 #include "http/client.hpp"
 #include "log/logger.hpp"
+#include "login/token_grant.hpp"
 #include "pipeline/connection_setup.hpp"
 #include "plugin/pkce.hpp"
 #include "server/login_sessions.hpp"
@@ -80,12 +81,6 @@ std::optional<std::string> host_of(const Request& req) {
       std::string_view::npos)
     return std::nullopt;
   return std::string(*h);
-}
-
-std::optional<std::string> in_seconds(std::chrono::system_clock::time_point now,
-                                      std::optional<int64_t> s) {
-  if (!s || *s <= 0) return std::nullopt;
-  return store::timestamp_at(now + std::chrono::seconds(*s));
 }
 
 struct Connected {
@@ -263,16 +258,8 @@ struct AuthRoutes {
       return page(502, title + " failed",
                   "The platform did not say who signed in. Nothing was stored.");
     }
-    vault::GrantInput g;
-    g.connection = name;
-    g.platform_user_id =
-        !t.token.platform_user_id.empty() ? t.token.platform_user_id : u.user.platform_user_id;
-    g.scopes = t.token.scope;
-    g.access_token = vault::SecretText(t.token.access_token);
-    if (!t.token.refresh_token.empty()) g.refresh_token = vault::SecretText(t.token.refresh_token);
-    auto now = std::chrono::system_clock::now();
-    g.expires_at = in_seconds(now, t.token.expires_in);
-    g.refresh_expires_at = in_seconds(now, t.token.refresh_expires_in);
+    auto g = login::grant_input(t.token, name, 0);
+    if (g.platform_user_id.empty()) g.platform_user_id = u.user.platform_user_id;
     int64_t id = 0;
     std::string new_session;  // the cookie value of a session started here
     try {
@@ -284,10 +271,7 @@ struct AuthRoutes {
         if (auto user = find_session_user(sql, *s, ctx.now())) g.user_id = *user;
       bool signed_in = g.user_id > 0;
       if (!signed_in) {
-        if (auto existing = vault::find_grant_id(sql, name, g.platform_user_id)) {
-          for (const auto& info : vault::list_grants(sql, {std::nullopt, name, std::nullopt}))
-            if (info.id == *existing) g.user_id = info.user_id;
-        }
+        g.user_id = vault::find_grant_user(sql, name, g.platform_user_id).value_or(0);
         if (g.user_id <= 0) g.user_id = vault::create_user(sql).id;
       }
       id = vault::upsert_grant(sql, *ctx.keyring, g);
