@@ -21,6 +21,22 @@ bool under_api(std::string_view path) {
 }
 
 // Labels stay bounded whatever clients send.
+// A browser sends another site's form or fetch with Sec-Fetch-Site: cross-site (or at least an
+// Origin that is not this server): without an API key (loopback), that is the only thing telling
+// a click on a hostile page from one on the dashboard. Server-to-server callers (webhooks, curl)
+// send neither header and are not affected.
+bool cross_site_write(const Request& req) {
+  if (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS") return false;
+  if (req.header("sec-fetch-site").value_or("") == "cross-site") return true;
+  auto origin = req.header("origin");
+  if (!origin) return false;
+  auto host = req.header("host").value_or("");
+  std::string_view o = *origin;
+  for (std::string_view scheme : {"http://", "https://"})
+    if (o.starts_with(scheme)) return o.substr(scheme.size()) != host;
+  return true;  // "null" (a sandboxed frame, a file) or anything else unexpected
+}
+
 std::string method_label(std::string_view m) {
   static const std::set<std::string, std::less<>> known = {"GET",    "POST", "PUT",    "PATCH",
                                                            "DELETE", "HEAD", "OPTIONS"};
@@ -73,6 +89,9 @@ Response Dispatcher::route(Request& req, std::string& label) const {
   label = route.pattern;
   req.route = route.pattern;
   req.path_params = std::move(m.params);
+  if (cross_site_write(req))
+    return error_response(403, "cross_site",
+                          "a request from another site may not change anything here");
   if (!route.is_public && auth_.required()) {
     const ApiKey* key = auth_.authenticate(req.header("authorization").value_or(""));
     if (!key) {

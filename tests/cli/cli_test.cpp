@@ -52,11 +52,11 @@ TEST_F(CliTest, PluginsListShowsTheThreeConnectorsWithCapabilities) {
   auto r = run("--config " + demo.string() + " plugins list");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out,
-              testing::ContainsRegex("google +0\\.1\\.0 +1\\.0 +google +reporting,login,profile"));
+              testing::ContainsRegex("google +0\\.1\\.0 +1\\.1 +google +reporting,login,profile"));
   EXPECT_THAT(r.out, testing::ContainsRegex(
-                         "meta +0\\.1\\.0 +1\\.0 +meta +reporting,login,messaging,profile"));
+                         "meta +0\\.1\\.0 +1\\.1 +meta +reporting,login,messaging,profile"));
   EXPECT_THAT(r.out, testing::ContainsRegex(
-                         "tiktok +0\\.1\\.0 +1\\.0 +tiktok +reporting,login,messaging,profile"));
+                         "tiktok +0\\.1\\.0 +1\\.1 +tiktok +reporting,login,messaging,profile"));
   EXPECT_THAT(r.out, Not(HasSubstr("refused")));
 }
 
@@ -67,7 +67,7 @@ TEST_F(CliTest, BrokenPluginsAreListedWithReasonsAndTheGoodOnesStayLoaded) {
   EXPECT_THAT(r.out, HasSubstr("refused:"));
   EXPECT_THAT(
       r.out,
-      HasSubstr("broken_abi_major.so: ABI major mismatch: plugin wants 2.0, host offers 1.0"));
+      HasSubstr("broken_abi_major.so: ABI major mismatch: plugin wants 2.1, host offers 1.1"));
   EXPECT_THAT(r.out, HasSubstr("broken_no_entry.so: no entry symbol"));
   EXPECT_THAT(r.out, HasSubstr("broken_duplicate_id.so: duplicate plugin id 'meta'"));
   EXPECT_THAT(r.out, HasSubstr("broken_entry_throws.so: entry point threw an exception"));
@@ -156,7 +156,7 @@ TEST_F(CliTest, HelpVersionAndUsageErrors) {
     EXPECT_EQ(run(sub).code, 0) << sub;
   auto version = run("version");
   EXPECT_EQ(version.code, 0);
-  EXPECT_THAT(version.out, HasSubstr("plugin ABI 1.0"));
+  EXPECT_THAT(version.out, HasSubstr("plugin ABI 1.1"));
   EXPECT_EQ(run("--no-such-flag plugins list").code, 2);
   EXPECT_EQ(run("").code, 2);
   EXPECT_EQ(run("config validate").code, 2);

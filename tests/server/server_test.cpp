@@ -197,3 +197,34 @@ TEST_F(ServerTest, StopIsGracefulAndIdempotent) {
 
 }  // namespace
 }  // namespace connhost::test
+
+namespace connhost::test {
+namespace {
+
+TEST_F(ServerTest, CrossSiteWritesAreRefused) {
+  int calls = 0;
+  router.add({.method = "POST", .pattern = "/api/runs", .summary = "test", .handler = [&](auto&) {
+                ++calls;
+                return server::json_response(201, {{"ok", true}});
+              }});
+  start();
+  std::string self = "http://127.0.0.1:" + std::to_string(port);
+  // A form or fetch from another page, as a browser labels it: refused before the handler.
+  EXPECT_EQ(call(port, "POST", "/api/runs", {{"Origin", "https://evil.example"}}).status, 403);
+  EXPECT_EQ(call(port, "POST", "/api/runs", {{"Sec-Fetch-Site", "cross-site"}}).status, 403);
+  EXPECT_EQ(call(port, "POST", "/api/runs", {{"Origin", "null"}}).status, 403);
+  EXPECT_EQ(calls, 0);
+  // The dashboard itself, and callers that are not browsers (webhooks, curl).
+  std::string host = "127.0.0.1:" + std::to_string(port);
+  EXPECT_EQ(call(port, "POST", "/api/runs",
+                 {{"Host", host}, {"Origin", self}, {"Sec-Fetch-Site", "same-origin"}})
+                .status,
+            201);
+  EXPECT_EQ(call(port, "POST", "/api/runs").status, 201);
+  // Reading is not affected.
+  EXPECT_NE(call(port, "GET", "/api/runs", {{"Origin", "https://evil.example"}}).status, 403);
+  EXPECT_EQ(calls, 2);
+}
+
+}  // namespace
+}  // namespace connhost::test
