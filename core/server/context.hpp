@@ -23,6 +23,12 @@ class Launcher;
 namespace connhost::vault {
 class Keyring;
 }
+namespace connhost::inbox {
+class InboxWriter;
+}
+namespace connhost::outbox {
+class Sender;
+}
 
 namespace connhost::server {
 
@@ -46,6 +52,10 @@ struct ServerContext {
   // The token vault's keys, for the browser login's grants (/auth/...); null or unavailable: the
   // login callback answers 503.
   const vault::Keyring* keyring = nullptr;
+  // Persists verified webhook deliveries (core/inbox); null: POST /webhooks answers 503.
+  inbox::InboxWriter* inbox = nullptr;
+  // Sends the outbox (core/outbox); null: replies are queued and sent by whoever runs a sender.
+  outbox::Sender* sender = nullptr;
   // The HTTP client the connection tests and the browser login use (shared with the runs).
   std::shared_ptr<http::Client> http;
   // Reads the connections' "${grant:...}" secrets from the vault (login/grant_tokens.hpp);

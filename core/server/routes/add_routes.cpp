@@ -10,6 +10,8 @@ void add_routes(Router& router, ServerContext& ctx) {
   add_categories_routes(router, ctx);
   add_auth_routes(router, ctx);
   add_grants_routes(router, ctx);
+  add_webhook_routes(router, ctx);
+  add_messaging_routes(router, ctx);
   add_openapi_route(router);
 }
 

@@ -35,6 +35,11 @@ void add_auth_routes(Router& router, ServerContext& ctx,
 // The login API: /api/login/providers, /api/me, /api/grants, /api/grants/{id}/revoke.
 void add_grants_routes(Router& router, ServerContext& ctx);
 
+// Webhook intake: GET and POST /webhooks/{connection} (public: the platforms sign, not a key).
+void add_webhook_routes(Router& router, ServerContext& ctx);
+// The messaging API: /api/conversations..., /api/messages/{id}, /api/attachments/{id}.
+void add_messaging_routes(Router& router, ServerContext& ctx);
+
 void add_routes(Router& router, ServerContext& ctx);
 
 }  // namespace connhost::server
