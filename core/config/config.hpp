@@ -31,6 +31,8 @@
 //   plugin = "tiktok"                # required: the id of a loaded plugin
 //   isolation = "in_process"         # in_process (default) | process
 //   login.enabled = true             # false: no sign-in through this connection (docs/login.md)
+//   webhooks.tolerance_seconds = 300 # signed deliveries' timestamp tolerance, 0 .. 86400
+//   webhooks.max_body_bytes = 1048576  # larger deliveries get 413, 1024 .. 64 MiB
 //   access_token = "${grant:tiktok_login}"    # a secret may name a grant in the token vault
 //   base_url = "http://127.0.0.1:8300"        # every other key is a setting of the plugin,
 //   app_secret = "${env:TIKTOK_APP_SECRET}"   # checked against the plugin's config schema
@@ -109,6 +111,10 @@ struct Connection {
   // [connections.NAME.login] enabled: false hides the connection's sign-in entry points (the
   // browser routes, the dashboard's button, `connhost auth url|exchange`). A feature flag.
   bool login_enabled = true;
+  // [connections.NAME.webhooks]: how far a signed delivery's timestamp may be from now, and the
+  // largest body taken (docs/messaging.md).
+  int64_t webhook_tolerance_seconds = 300;
+  int64_t webhook_max_body_bytes = 1024 * 1024;
   // Schema order when the plugin is known, else key order.
   std::vector<Setting> settings;
   SourcePos pos;

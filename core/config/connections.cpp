@@ -10,8 +10,9 @@
 namespace connhost::config::detail {
 namespace {
 
-const Names kReservedKeys = {"plugin", "isolation", "login"};
+const Names kReservedKeys = {"plugin", "isolation", "login", "webhooks"};
 const Names kLoginKeys = {"enabled"};
+const Names kWebhookKeys = {"tolerance_seconds", "max_body_bytes"};
 const Names kIsolations = {"in_process", "process"};
 
 std::string_view view(ch_str s) {
@@ -76,6 +77,14 @@ class ConnectionReader {
       }
     }
 
+    if (const toml::table* hooks = doc_.table_at(*ct, "webhooks", path)) {
+      doc_.check_keys(*hooks, path + ".webhooks", kWebhookKeys);
+      int_in(*hooks, "tolerance_seconds", path + ".webhooks", 0, 86400,
+             c.webhook_tolerance_seconds);
+      int_in(*hooks, "max_body_bytes", path + ".webhooks", 1024, 64 * 1024 * 1024,
+             c.webhook_max_body_bytes);
+    }
+
     info.plugin = c.plugin;
     if (!lookup_) {
       unchecked_settings(*ct, path, c);
@@ -94,6 +103,20 @@ class ConnectionReader {
  private:
   Document& doc_;
   const SchemaLookup& lookup_;
+
+  void int_in(const toml::table& t, std::string_view key, const std::string& path, int64_t lo,
+              int64_t hi, int64_t& out) {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    std::string kpath = child(path, key);
+    if (!n->is_integer())
+      doc_.error(n->source(), kpath, "expected integer, got " + type_name(*n));
+    else if (int64_t v = n->as_integer()->get(); v < lo || v > hi)
+      doc_.error(n->source(), kpath,
+                 "expected " + std::to_string(lo) + " to " + std::to_string(hi));
+    else
+      out = v;
+  }
   std::map<std::string, std::optional<PluginSchema>, std::less<>> schemas_;  // lookups, cached
 
   std::optional<PluginSchema> schema(const std::string& plugin) {

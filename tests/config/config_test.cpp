@@ -884,3 +884,27 @@ TEST_F(ConfigTest, PublicUrlIsAnAbsoluteHttpUrl) {
 
 }  // namespace
 }  // namespace connhost::config
+
+namespace connhost::config {
+namespace {
+
+TEST_F(ConfigTest, WebhookSettingsPerConnection) {
+  auto d = load(kTiktok);
+  ASSERT_TRUE(d.ok()) << dump(d);
+  EXPECT_EQ(d.config->connection("tt")->webhook_tolerance_seconds, 300);
+  EXPECT_EQ(d.config->connection("tt")->webhook_max_body_bytes, 1024 * 1024);
+  auto r = load(std::string(kTiktok) +
+                "webhooks.tolerance_seconds = 60\nwebhooks.max_body_bytes = 4096\n");
+  ASSERT_TRUE(r.ok()) << dump(r);
+  EXPECT_EQ(r.config->connection("tt")->webhook_tolerance_seconds, 60);
+  EXPECT_EQ(r.config->connection("tt")->webhook_max_body_bytes, 4096);
+  auto bad = load(std::string(kTiktok) +
+                  "webhooks.tolerance_seconds = -1\nwebhooks.max_body_bytes = \"big\"\n");
+  EXPECT_EQ(only_error(bad, "connections.tt.webhooks.tolerance_seconds").message,
+            "expected 0 to 86400");
+  EXPECT_EQ(only_error(bad, "connections.tt.webhooks.max_body_bytes").message,
+            "expected integer, got string");
+}
+
+}  // namespace
+}  // namespace connhost::config
