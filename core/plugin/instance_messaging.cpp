@@ -8,46 +8,17 @@
 #include <variant>
 
 #include "log/secret_mask.hpp"
+#include "plugin/call_support.hpp"
 #include "plugin/instance.hpp"
 
 namespace connhost::plugin {
 namespace {
 
-ch_error blank_error() {
-  ch_error e{};
-  e.struct_size = sizeof(e);
-  e.retry_after_ms = -1;
-  return e;
-}
-
-PluginError to_error(const ch_error& e) {
-  PluginError out;
-  out.category = static_cast<ch_error_category>(e.category);
-  if (category_name(e.category) == "unknown") out.category = CH_ERROR_INTERNAL;
-  if (e.retry_after_ms >= 0) out.retry_after = std::chrono::milliseconds(e.retry_after_ms);
-  out.message.assign(e.message, strnlen(e.message, sizeof(e.message)));
-  if (out.message.empty()) out.message = "(the plugin gave no message)";
-  return out;
-}
-
-// A plugin that lets an exception escape breaks the contract; the host still survives it.
-template <class F>
-ch_status shielded(ch_error& err, F&& f) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    err.category = CH_ERROR_INTERNAL;
-    snprintf(err.message, sizeof(err.message), "plugin let an exception escape: %s", e.what());
-  } catch (...) {
-    err.category = CH_ERROR_INTERNAL;
-    snprintf(err.message, sizeof(err.message), "plugin let an exception escape");
-  }
-  return CH_FAILED;
-}
-
-ch_str to_str(std::string_view v) {
-  return ch_str{v.data(), v.size()};
-}
+using detail::blank_error;
+using detail::find_record;
+using detail::shielded;
+using detail::to_error;
+using detail::to_str;
 
 PluginError internal(std::string message) {
   return PluginError{CH_ERROR_INTERNAL, {}, std::move(message)};
@@ -61,12 +32,6 @@ std::optional<PluginError> no_messaging(const LoadedPlugin& p, const void* fn,
     return PluginError{
         CH_ERROR_NOT_IMPLEMENTED, {}, "the plugin offers no messaging " + std::string(op)};
   return std::nullopt;
-}
-
-const OutputRecord* find_record(const ch_call& call, std::string_view kind) {
-  for (const auto& r : call.outputs)
-    if (r.kind == kind) return &r;
-  return nullptr;
 }
 
 std::optional<int64_t> to_int(std::string_view t) {

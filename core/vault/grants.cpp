@@ -73,6 +73,20 @@ std::optional<SecretText> open_token(const Keyring& keyring,
   }
 }
 
+// An integer column of the grant of (connection, platform_user_id).
+std::optional<int64_t> grant_column(soci::session& sql, std::string_view column,
+                                    std::string_view connection,
+                                    std::string_view platform_user_id) {
+  store::DynamicQuery q;
+  q.sql("SELECT " + std::string(column) + " FROM grants WHERE connection = ")
+      .bind(std::string(connection))
+      .sql(" AND platform_user_id = ")
+      .bind(std::string(platform_user_id));
+  std::optional<int64_t> out;
+  q.each(sql, [&](const soci::row& r) { out = store::int_at(r, 0); });
+  return out;
+}
+
 }  // namespace
 
 std::string_view to_string(GrantStatus status) {
@@ -113,26 +127,12 @@ std::optional<User> find_user(soci::session& sql, int64_t id) {
 
 std::optional<int64_t> find_grant_id(soci::session& sql, std::string_view connection,
                                      std::string_view platform_user_id) {
-  store::DynamicQuery q;
-  q.sql("SELECT id FROM grants WHERE connection = ")
-      .bind(std::string(connection))
-      .sql(" AND platform_user_id = ")
-      .bind(std::string(platform_user_id));
-  std::optional<int64_t> out;
-  q.each(sql, [&](const soci::row& r) { out = store::int_at(r, 0); });
-  return out;
+  return grant_column(sql, "id", connection, platform_user_id);
 }
 
 std::optional<int64_t> find_grant_user(soci::session& sql, std::string_view connection,
                                        std::string_view platform_user_id) {
-  store::DynamicQuery q;
-  q.sql("SELECT user_id FROM grants WHERE connection = ")
-      .bind(std::string(connection))
-      .sql(" AND platform_user_id = ")
-      .bind(std::string(platform_user_id));
-  std::optional<int64_t> out;
-  q.each(sql, [&](const soci::row& r) { out = store::int_at(r, 0); });
-  return out;
+  return grant_column(sql, "user_id", connection, platform_user_id);
 }
 
 int64_t upsert_grant(soci::session& sql, const Keyring& keyring, const GrantInput& g) {

@@ -10,9 +10,12 @@
 
 #include <fstream>
 #include <functional>
+#include <latch>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "../connectors/login_test_util.hpp"
 #include "config/config.hpp"
@@ -179,6 +182,41 @@ class LoginTest : public ::testing::Test {
     for (const auto& r : sb->requests())
       if (r.method == "POST" && r.body.find("grant_type=refresh_token") != std::string::npos) ++n;
     return n;
+  }
+
+  // Two hosts (each its own database session, refresher and token service) asking for the
+  // expired token of grant `id` at the same moment, `rounds` times; a slow token endpoint holds
+  // the race open. Each round must cost exactly one refresh: a second one would present the
+  // refresh token the first just rotated away, and the grant would turn reauth_required.
+  void expect_one_refresh_per_race(int64_t id, int rounds) {
+    auto a = make_refresher("host-a"), b = make_refresher("host-b");
+    sb->add_faults(
+        R"({"faults":[{"platform":"tiktok","endpoint":"v2/oauth/token","kind":"latency",)"
+        R"("latency_ms":300,"times":-1}]})");
+    for (int round = 1; round <= rounds; ++round) {
+      expire(id);
+      login::GrantTokens ta(*a, keyring, [this] { return store::Store::open(options); });
+      login::GrantTokens tb(*b, keyring, [this] { return store::Store::open(options); });
+      std::latch go(2);
+      std::string got_a, got_b, error;
+      std::mutex m;
+      auto run = [&](login::GrantTokens& t, std::string& out) {
+        go.arrive_and_wait();
+        try {
+          out = t.resolve(ref("tt_login"));
+        } catch (const std::exception& e) {
+          std::lock_guard lock(m);
+          error += e.what();
+        }
+      };
+      std::thread x(run, std::ref(ta), std::ref(got_a)), y(run, std::ref(tb), std::ref(got_b));
+      x.join();
+      y.join();
+      ASSERT_EQ(error, "") << "round " << round;
+      EXPECT_EQ(got_a, got_b) << "round " << round;
+      EXPECT_EQ(refresh_requests(), round);
+      EXPECT_EQ(status_of(id), "active");
+    }
   }
 
   std::string status_of(int64_t id) { return std::string(vault::to_string(grant(id).info.status)); }

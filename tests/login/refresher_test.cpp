@@ -4,9 +4,6 @@
 // reauth_required, two refreshers racing producing one refresh, the lease itself, the refresh
 // loop's pass, and a reporting pipeline that reads with a grant from the vault.
 
-#include <latch>
-#include <thread>
-
 #include "login/refresh_loop.hpp"
 #include "login_fixture.hpp"
 #include "pipeline/runner.hpp"
@@ -106,37 +103,7 @@ TEST_F(LoginTest, RevokedRefreshTokenMarksTheGrantReauthRequired) {
 
 TEST_F(LoginTest, TwoRefreshersRacingProduceOneRefresh) {
   int64_t id = sign_in("tt_login");
-  // Two hosts: each its own database session, refresher (lease owner) and token service.
-  auto a = make_refresher("a"), b = make_refresher("b");
-  // A slow token endpoint holds the race open: without the lease both would be asking it.
-  sb->add_faults(R"({"faults":[{"platform":"tiktok","endpoint":"v2/oauth/token","kind":"latency",)"
-                 R"("latency_ms":300,"times":-1}]})");
-  for (int round = 1; round <= 3; ++round) {
-    expire(id);
-    login::GrantTokens ta(*a, keyring, [this] { return store::Store::open(options); });
-    login::GrantTokens tb(*b, keyring, [this] { return store::Store::open(options); });
-    std::latch go(2);
-    std::string got_a, got_b, error;
-    std::mutex m;
-    auto run = [&](login::GrantTokens& t, std::string& out) {
-      go.arrive_and_wait();
-      try {
-        out = t.resolve(ref("tt_login"));
-      } catch (const std::exception& e) {
-        std::lock_guard lock(m);
-        error += e.what();
-      }
-    };
-    std::thread x(run, std::ref(ta), std::ref(got_a)), y(run, std::ref(tb), std::ref(got_b));
-    x.join();
-    y.join();
-    ASSERT_EQ(error, "") << "round " << round;
-    EXPECT_EQ(got_a, got_b) << "round " << round;
-    // One refresh per round: a second one would have presented the rotated (dead) refresh
-    // token, and the grant would now be reauth_required.
-    EXPECT_EQ(refresh_requests(), round);
-    EXPECT_EQ(status_of(id), "active");
-  }
+  expect_one_refresh_per_race(id, 3);
   auto inst = instance("tt_login");
   auto works = inst->user_info({{}, {}, {}, {}, grant(id).access_token->reveal()});
   EXPECT_FALSE(works.error) << works.error->to_string();

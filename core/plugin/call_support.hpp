@@ -1,0 +1,59 @@
+#pragma once
+
+// Private to connhost_plugin: what every Instance operation does around a plugin call (a blank
+// error, the error turned into a PluginError, a plugin's escaping exception caught, strings into
+// ch_str, the record a call output), shared by instance.cpp and instance_messaging.cpp.
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string_view>
+
+#include "plugin/instance.hpp"
+
+namespace connhost::plugin::detail {
+
+inline ch_error blank_error() {
+  ch_error e{};
+  e.struct_size = sizeof(e);
+  e.retry_after_ms = -1;
+  return e;
+}
+
+inline PluginError to_error(const ch_error& e) {
+  PluginError out;
+  out.category = static_cast<ch_error_category>(e.category);
+  if (category_name(e.category) == "unknown") out.category = CH_ERROR_INTERNAL;
+  if (e.retry_after_ms >= 0) out.retry_after = std::chrono::milliseconds(e.retry_after_ms);
+  out.message.assign(e.message, strnlen(e.message, sizeof(e.message)));
+  if (out.message.empty()) out.message = "(the plugin gave no message)";
+  return out;
+}
+
+// A plugin that lets an exception escape breaks the contract; the host still survives it.
+template <class F>
+ch_status shielded(ch_error& err, F&& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    err.category = CH_ERROR_INTERNAL;
+    snprintf(err.message, sizeof(err.message), "plugin let an exception escape: %s", e.what());
+  } catch (...) {
+    err.category = CH_ERROR_INTERNAL;
+    snprintf(err.message, sizeof(err.message), "plugin let an exception escape");
+  }
+  return CH_FAILED;
+}
+
+inline ch_str to_str(std::string_view v) {
+  return ch_str{v.data(), v.size()};
+}
+
+// The first record of `kind`, or nothing.
+inline const OutputRecord* find_record(const ch_call& call, std::string_view kind) {
+  for (const auto& r : call.outputs)
+    if (r.kind == kind) return &r;
+  return nullptr;
+}
+
+}  // namespace connhost::plugin::detail
