@@ -150,24 +150,8 @@ class MetaConnector {
   }
 
   void parse_events(connhost::Call& call, const ch_webhook_request& r) {
-    for (auto& e : meta::webhook::parse_webhook(connhost::to_sv(r.body))) {
-      std::vector<std::pair<std::string, std::string>> f{
-          {"event_id", e.event_id},
-          {"event_type", e.event_type},
-          {"account_id", e.account_id},
-          {"conversation_id", e.conversation_id},
-          {"message_id", e.message_id},
-          {"sender_id", e.sender_id},
-          {"recipient_id", e.recipient_id},
-          {"direction", e.direction},
-          {"timestamp_ms", std::to_string(e.timestamp_ms)},
-          {"type", e.type},
-          {"text", e.text},
-          {"media_id", e.media_id},
-          {"reply_to", e.reply_to}};
-      for (auto& [k, v] : e.extras) f.emplace_back(k, v);
-      call.output_fields("message", f);
-    }
+    for (const auto& e : meta::webhook::parse_webhook(connhost::to_sv(r.body)))
+      connhost::messaging::output_event(call, e);
   }
 
   void send(connhost::Call& call, const ch_send_request& r) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <connhost/connector.hpp>
+#include <connhost/messaging.hpp>
 
 #include <cstdint>
 #include <map>
@@ -30,22 +31,7 @@ void verify(std::optional<std::string_view> header, std::string_view body,
             std::string_view app_secret);
 
 // One normalized event: the fields of a "message" record (abi.h, "Capability: messaging").
-struct Event {
-  std::string event_id;
-  std::string event_type;       // message | message_echo | read
-  std::string account_id;       // entry.id: the Page or the Instagram professional account
-  std::string conversation_id;  // the customer's PSID or IGSID
-  std::string message_id;
-  std::string sender_id;
-  std::string recipient_id;
-  std::string direction;  // in | out
-  int64_t timestamp_ms = 0;
-  std::string type;
-  std::string text;
-  std::string media_id;  // the first attachment's URL (Meta gives URLs, not ids)
-  std::string reply_to;
-  std::map<std::string, std::string> extras;
-};
+using Event = connhost::messaging::MessageEvent;
 
 // An attachment type (§3.3) as the normalized type: image, video, audio, file, template; a
 // sticker (an image with payload.sticker_id) is "sticker"; fallback, share, reel, ig_reel,

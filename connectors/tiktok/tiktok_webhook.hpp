@@ -4,6 +4,7 @@
 #pragma once
 
 #include <connhost/connector.hpp>
+#include <connhost/messaging.hpp>
 
 #include <cstdint>
 #include <map>
@@ -41,22 +42,7 @@ void verify(std::optional<std::string_view> header, std::string_view body, std::
 // --- Events (§3.4) ------------------------------------------------------------------------------
 
 // One normalized event: the fields of a "message" record (abi.h, "Capability: messaging").
-struct Event {
-  std::string event_id;
-  std::string event_type;
-  std::string account_id;
-  std::string conversation_id;
-  std::string message_id;
-  std::string sender_id;
-  std::string recipient_id;
-  std::string direction;  // in | out
-  int64_t timestamp_ms = 0;
-  std::string type;
-  std::string text;
-  std::string media_id;
-  std::string reply_to;
-  std::map<std::string, std::string> extras;
-};
+using Event = connhost::messaging::MessageEvent;
 
 // The platform's inbound type (lower case in webhooks, upper case in REST, §3.4) as the
 // normalized type: text, image, video, sticker, share (share_post), template; anything else
