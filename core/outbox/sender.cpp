@@ -282,6 +282,7 @@ void Sender::send_one(soci::session& sql, int64_t id, PassResult& out) {
   req.reply_to_message_id = m.reply_to;
   auto result = c->instance->send(req);
   if (!result.error) {
+    if (options_.on_accepted) options_.on_accepted(m.id, result.message_id);
     finish_sent(sql, m, result.message_id);
     ++out.sent;
     count(conn_name, "sent");

@@ -58,6 +58,9 @@ struct SenderOptions {
   // The clock of due times and windows; tests pin it.
   std::function<Clock::time_point()> now = [] { return Clock::now(); };
   uint64_t seed = std::random_device{}();
+  // Called after the platform accepted a message and before the row says so: where a webhook
+  // echo of it can overtake the answer. Tests use it to play that race; empty in production.
+  std::function<void(int64_t message_id, const std::string& platform_message_id)> on_accepted;
 };
 
 class Sender {
