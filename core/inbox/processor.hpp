@@ -1,0 +1,95 @@
+#pragma once
+
+// From the inbox to the model: each pending inbox_events row becomes a contact (and its platform
+// identity), a conversation, a message with its attachments, or a read receipt on the
+// conversation's outbound messages. Every step is idempotent (unique keys, ON CONFLICT, values
+// that only move forward), so processing an event twice, or replaying it, leaves the same rows.
+// The echo contract with the outbox (core/outbox): a message is keyed by (conversation_id,
+// platform_message_id); whichever of the sender's row and the webhook's echo arrives first is
+// stored, the other is a no-op.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "metrics/metrics.hpp"
+#include "plugin/instance.hpp"
+#include "store/store.hpp"
+
+namespace connhost::inbox {
+
+struct ProcessCounts {
+  int64_t processed = 0;
+  int64_t failed = 0;
+};
+
+// Processes every pending event on `store` (the caller's thread), in id order, until none is
+// left; returns what it did. Throws store::StoreError (or soci's) when the store itself fails.
+ProcessCounts process_pending(store::Store& store, size_t batch = 200);
+
+// Applies one event to the model inside the caller's transaction. Throws on any failure.
+void apply_event(store::Store& store, const std::string& connection, const std::string& platform,
+                 const plugin::MessageEvent& event);
+
+// The processor thread of `connhost serve`: woken by the inbox writer after each commit, and at
+// start for what a previous process left pending.
+class Processor {
+ public:
+  struct Options {
+    size_t batch = 200;
+    // After the store failed: wait this long before trying again (events stay pending).
+    std::chrono::milliseconds retry_after{2000};
+  };
+  Processor(std::function<store::Store()> open, Options options,
+            metrics::Registry& metrics = metrics::global());
+  ~Processor();
+  Processor(const Processor&) = delete;
+  Processor& operator=(const Processor&) = delete;
+
+  // New events were committed. Cheap; any thread.
+  void notify();
+  // Waits until a round found nothing pending after the last notify; false on timeout.
+  bool wait_idle(std::chrono::milliseconds timeout);
+  void stop();
+
+ private:
+  void run();
+
+  std::function<store::Store()> open_;
+  Options options_;
+  metrics::Counter& processed_;
+  metrics::Counter& failed_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable idle_cv_;
+  bool pending_ = true;  // what an earlier process left pending is processed at start
+  bool idle_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// `connhost inbox status`: counts by connection and status, and the oldest pending event.
+struct StatusRow {
+  std::string connection;
+  int64_t pending = 0, processed = 0, failed = 0;
+  std::string oldest_pending;  // received_at; empty when none
+};
+std::vector<StatusRow> inbox_status(store::Store& store);
+
+// `connhost inbox replay`: which events go back to pending.
+struct ReplayFilter {
+  std::optional<std::string> connection;
+  std::optional<std::string> event_id;
+  bool failed_only = true;  // false: every event (processed and failed)
+};
+// Resets the matching events to pending (attempts kept, error cleared); returns how many.
+int64_t reset_events(store::Store& store, const ReplayFilter& filter);
+
+}  // namespace connhost::inbox
