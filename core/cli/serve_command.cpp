@@ -12,6 +12,8 @@
 #include "cli/store_open.hpp"
 #include "config/listen_address.hpp"
 #include "http/client.hpp"
+#include "inbox/inbox_writer.hpp"
+#include "inbox/processor.hpp"
 #include "log/logger.hpp"
 #include "login/refresh_loop.hpp"
 #include "metrics/host_metrics.hpp"
@@ -174,6 +176,12 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
   try {
     HostRuns runs(cfg, ctx.registry, !so.no_scheduler, http, login->grant_resolver());
     sctx.launcher = &runs.launcher();
+    // The webhook inbox: each its own store connection; the processor also takes what a previous
+    // process left pending.
+    inbox::Processor processor([&cfg] { return open_store(cfg); }, {});
+    inbox::InboxWriter inbox_writer([&cfg] { return open_store(cfg); },
+                                    {.committed = [&processor] { processor.notify(); }});
+    sctx.inbox = &inbox_writer;
     // Every host may run it: each grant's lease keeps two from refreshing one grant.
     std::optional<login::RefreshLoop> refreshes;
     if (login->keyring().available())
@@ -183,6 +191,7 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     srv.wait();
     // The handlers are done; runs still going finish before the store closes.
     sctx.launcher = nullptr;
+    sctx.inbox = nullptr;
   } catch (const std::exception& e) {
     std::cerr << "connhost: serve failed: " << e.what() << '\n';
     return kExitFailure;
