@@ -70,4 +70,14 @@ int auth_test(const GlobalOptions& options, const AuthOptions& a);
 int auth_grants(const GlobalOptions& options, const std::string& connection);
 int auth_revoke(const GlobalOptions& options, int64_t grant_id, bool local_only);
 
+// The webhook inbox (core/cli/inbox_command.cpp): counts by state, and replay.
+int inbox_status(const GlobalOptions& options);
+struct InboxReplayOptions {
+  std::string connection;  // empty: every connection
+  std::string event_id;    // empty: every event the flags select
+  bool failed = false;     // only failed events (the default without --event-id)
+  bool all = false;        // processed and failed events
+};
+int inbox_replay(const GlobalOptions& options, const InboxReplayOptions& o);
+
 }  // namespace connhost::cli

@@ -124,6 +124,26 @@ int main(int argc, char** argv) {
     finish(), rc = vault_rotate(g);
   });
 
+  auto* inbox =
+      app.add_subcommand("inbox", "the webhook inbox: stored events and their processing");
+  inbox->require_subcommand(1);
+  inbox
+      ->add_subcommand("status",
+                       "events per connection: pending, processed, failed; oldest pending")
+      ->callback([&] { finish(), rc = inbox_status(g); });
+  InboxReplayOptions iro;
+  auto* inbox_replay_cmd = inbox->add_subcommand(
+      "replay",
+      "put events back to pending and process them into conversations and messages again "
+      "(idempotent); default: the failed events");
+  inbox_replay_cmd->add_option("--connection", iro.connection, "only this connection's events");
+  auto* only_failed = inbox_replay_cmd->add_flag("--failed", iro.failed, "only failed events");
+  inbox_replay_cmd->add_flag("--all", iro.all, "every processed and failed event")
+      ->excludes(only_failed);
+  inbox_replay_cmd->add_option("--event-id", iro.event_id,
+                               "only the event with this platform event id (any state)");
+  inbox_replay_cmd->callback([&] { finish(), rc = inbox_replay(g, iro); });
+
   AuthOptions ao;
   auto* auth = app.add_subcommand(
       "auth", "sign in a connection without a browser callback; list and revoke grants");
