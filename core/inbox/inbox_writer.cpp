@@ -150,10 +150,15 @@ void InboxWriter::write(std::vector<Item>& batch) {
       st.parse_status = d.parse_error ? "unparsed" : "parsed";
       st.parse_error = d.parse_error.value_or("");
       st.parse_error_ind = d.parse_error ? soci::i_ok : soci::i_null;
-      if (!st.insert_delivery.execute(true)) {
+      // Each statement is stepped to its end: SQLite refuses to COMMIT while an INSERT ...
+      // RETURNING that gave its row is still open.
+      if (st.insert_delivery.execute(true)) {
+        st.insert_delivery.fetch();
+      } else {
         r.duplicate_delivery = true;
         if (!st.find_delivery.execute(true))
           throw std::runtime_error("webhook_deliveries: the conflicting delivery is not there");
+        st.find_delivery.fetch();
       }
       for (const auto& e : d.events) {
         st.event_id = e.event_id;
@@ -181,8 +186,9 @@ void InboxWriter::write(std::vector<Item>& batch) {
   commit_seconds_.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   batch_size_.observe(static_cast<double>(batch.size()));
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
+  // Before the answers: whoever gets a 200 may rely on the processor having been woken.
   if (any_new && options_.committed) options_.committed();
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
 }
 
 }  // namespace connhost::inbox
