@@ -4,9 +4,10 @@
 // API and renders. Ratios (CPA, ROAS, CPC, CTR) are always the API's, never recomputed here.
 import { DASH, isNum, formatKind, formatMetric, money } from './format.js';
 import { renderChart } from './chart.js';
+import { createInbox } from './inbox.js';
 
 const PLATFORMS = ['meta', 'google', 'tiktok', 'unified'];
-const TABS = [...PLATFORMS, 'ops', 'accounts'];
+const TABS = [...PLATFORMS, 'ops', 'accounts', 'inbox'];
 const PLATFORM_NAMES = { tiktok: 'TikTok', meta: 'Meta', google: 'Google' };
 const KEY_STORAGE = 'connhost.apiKey';
 const AUTO_REFRESH_MS = 5 * 60 * 1000;
@@ -68,13 +69,14 @@ export class ApiError extends Error {
   }
 }
 
-async function api(path, { method = 'GET' } = {}) {
+async function api(path, { method = 'GET', json } = {}) {
   const headers = { Accept: 'application/json' };
   const key = sessionStorage.getItem(KEY_STORAGE);
   if (key) headers.Authorization = `Bearer ${key}`;
+  if (json !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch(path, { method, headers });
+    res = await fetch(path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
   } catch (e) {
     throw new ApiError(0, 'network', `cannot reach the server (${e.message})`);
   }
@@ -139,6 +141,8 @@ function setTab(tab) {
   $('report-view').hidden = !PLATFORMS.includes(tab);
   $('ops-view').hidden = tab !== 'ops';
   $('accounts-view').hidden = tab !== 'accounts';
+  $('inbox-view').hidden = tab !== 'inbox';
+  inbox?.setActive(tab === 'inbox');
   if (changed) {
     // Column filters hold values of one platform's campaigns; the date range and categories stay.
     state.colFilters = {};
@@ -151,6 +155,9 @@ function setTab(tab) {
 }
 
 // ---------------------------------------------------------------- loading
+
+// The Inbox tab (inbox.js), made once the page is wired.
+let inbox = null;
 
 let generation = 0; // answers to an older state are dropped, not rendered over newer ones
 
@@ -170,6 +177,7 @@ async function refresh({ categories = false } = {}) {
   try {
     if (state.tab === 'ops') return await loadOps(gen);
     if (state.tab === 'accounts') return await loadAccounts(gen);
+    if (state.tab === 'inbox') return await inbox.load();
     if (categories) await loadCategories(gen);
     const results = await Promise.allSettled([loadDashboard(gen), loadMonthly(gen), loadCampaigns(gen)]);
     if (gen !== generation) return;
@@ -987,6 +995,7 @@ function init() {
   $('test-connections').addEventListener('click', testConnections);
   $('ops-refresh').addEventListener('click', () => refresh());
   $('sign-out').addEventListener('click', signOut);
+  inbox = createInbox({ $, api, apiKey: () => sessionStorage.getItem(KEY_STORAGE), showError, clearError, markUpdated, setBusy });
 
   const switchTo = (tab) => {
     closeColumnFilter();

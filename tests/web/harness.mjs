@@ -313,6 +313,88 @@ enabled = false
     return this;
   }
 
+  // The inbox world (inbox.test.mjs): the sandbox and `connhost serve` with a Meta connection
+  // (the preissued system-user token sends on the sandbox's Page) and a TikTok one (webhooks
+  // only), both verifying the sandbox's signed deliveries at /webhooks/<connection>.
+  async startInbox() {
+    const sandboxPort = await freePort();
+    const sandbox = startProcess(this.sandboxBin, ['--port', String(sandboxPort)],
+                                 path.join(this.dir, 'sandbox.log'));
+    this.procs.push(sandbox);
+    this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+    await waitFor(`${this.sandboxUrl}/_sandbox/health`, sandbox, 'connhost-sandbox');
+
+    const creds = path.join(this.sourceDir, 'config', 'sandbox-credentials');
+    const sb = this.sandboxUrl;
+    const q = (s) => JSON.stringify(s);
+    this.db = path.join(this.dir, 'connhost.db');
+    const text = `
+[host]
+plugin_dirs = [${q(this.pluginDir)}]
+log_level = "info"
+
+[store]
+backend = "sqlite"
+path = ${q(this.db)}
+
+[server]
+web_root = ${q(this.webRoot)}
+
+[connections.meta_inbox]
+plugin = "meta"
+base_url = "${sb}"
+app_id = "100000000000001"
+app_secret = "\${file:${creds}/meta_app_secret}"
+access_token = "\${file:${creds}/meta_access_token}"
+page_id = "109876543210987"
+
+[connections.tiktok_inbox]
+plugin = "tiktok"
+base_url = "${sb}"
+open_api_base_url = "${sb}"
+app_id = "7000000000000000001"
+app_secret = "\${file:${creds}/tiktok_app_secret}"
+login_flow = "business"
+`;
+    this.config = path.join(this.dir, 'connhost.toml');
+    fs.writeFileSync(this.config, text);
+    await this.cli('store', 'migrate');
+
+    const port = await freePort();
+    const serve = startProcess(this.connhost,
+                               ['--config', this.config, 'serve', '--listen', `127.0.0.1:${port}`,
+                                '--no-scheduler'],
+                               path.join(this.dir, 'serve.log'));
+    this.procs.push(serve);
+    this.base = `http://127.0.0.1:${port}`;
+    await waitFor(`${this.base}/readyz`, serve, 'connhost serve');
+    return this;
+  }
+
+  // The sandbox's webhook driver (docs/sandbox.md) aimed at this server's /webhooks/<connection>;
+  // its answer ({sent, statuses, event_ids}).
+  async deliver(connection, spec) {
+    const r = await fetch(`${this.sandboxUrl}/_sandbox/webhooks`, {
+      method: 'POST',
+      body: JSON.stringify({ mode: 'single', ...spec, target_url: `${this.base}/webhooks/${connection}` }),
+    });
+    if (!r.ok) throw new Error(`POST /_sandbox/webhooks: ${r.status} ${await r.text()}`);
+    return r.json();
+  }
+
+  // POST to the sandbox's control API (e.g. clock?offset_s=N).
+  async sandboxPost(p) {
+    const r = await fetch(`${this.sandboxUrl}/_sandbox/${p}`, { method: 'POST' });
+    if (!r.ok) throw new Error(`POST /_sandbox/${p}: ${r.status} ${await r.text()}`);
+    return r.json().catch(() => null);
+  }
+
+  // One SQL statement on the store through the sqlite3 shell (scripts/setup.sh installs it).
+  async sql(statement) {
+    const { stdout } = await run('sqlite3', [this.db, statement]);
+    return stdout;
+  }
+
   // The sandbox's control API: GET a path under /_sandbox, parsed.
   async sandbox(p) {
     const r = await fetch(`${this.sandboxUrl}/_sandbox/${p}`);
