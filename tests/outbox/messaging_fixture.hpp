@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -72,6 +73,7 @@ class MessagingFixture : public ::testing::Test {
     ASSERT_TRUE(loaded.ok()) << (loaded.errors.empty() ? "" : loaded.errors[0].to_string());
     cfg = std::move(loaded.config);
     store_options.sqlite_path = cfg->store.sqlite_path;
+    if (store_backend) store_backend(store_options);
     open_store().migrate();
     db = std::make_unique<store::Store>(open_store());
   }
@@ -162,9 +164,8 @@ class MessagingFixture : public ::testing::Test {
   };
   Row row(int64_t id) {
     store::DynamicQuery q;
-    q.sql(
-         "SELECT status, platform_message_id, error_category, error, attempts, next_attempt_at "
-         "FROM messages WHERE id = ")
+    q.sql("SELECT status, platform_message_id, error_category, error, attempts, " +
+          outbox::ts(sql(), "next_attempt_at") + " FROM messages WHERE id = ")
         .bind(std::to_string(id));
     Row out;
     q.each(sql(), [&](const soci::row& r) {
@@ -199,6 +200,8 @@ class MessagingFixture : public ::testing::Test {
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
+  // Set before load_config to use another database than the config's SQLite file.
+  std::function<void(store::StoreOptions&)> store_backend;
   TempDir dir{"connhost-outbox"};
   sandbox::Credentials creds;
   plugin::Registry registry;

@@ -12,6 +12,9 @@
 #include "metrics/metrics.hpp"
 #include "outbox/enqueue.hpp"
 #include "outbox/sender.hpp"
+#ifdef CONNHOST_OUTBOX_POSTGRES
+#include "support/postgres.hpp"
+#endif
 
 namespace connhost::test {
 namespace {
@@ -25,8 +28,24 @@ class OutboxTest : public MessagingFixture {
  protected:
   void SetUp() override {
     MessagingFixture::SetUp();
+#ifdef CONNHOST_OUTBOX_POSTGRES
+    pg = std::make_unique<PgTestDatabase>();
+    store_backend = [this](store::StoreOptions& o) {
+      o.backend = store::Backend::postgresql;
+      o.pg_connection = pg->conninfo();
+    };
+#endif
     load_config();
   }
+  void TearDown() override {
+    db.reset();  // every connection closes before the database is dropped
+#ifdef CONNHOST_OUTBOX_POSTGRES
+    pg.reset();
+#endif
+  }
+#ifdef CONNHOST_OUTBOX_POSTGRES
+  std::unique_ptr<PgTestDatabase> pg;
+#endif
 
   outbox::SenderOptions options() {
     outbox::SenderOptions o;
@@ -41,10 +60,16 @@ class OutboxTest : public MessagingFixture {
         *cfg, registry, [this] { return open_store(); }, std::make_shared<http::Client>(),
         pipeline::GrantResolver{}, metrics, std::move(o));
   }
-  std::unique_ptr<outbox::Sender> sender() { return sender(options()); }
+  std::unique_ptr<outbox::Sender> sender() {
+    return sender(options());
+  }
 
-  outbox::TimePoint now() const { return outbox::TimePoint(std::chrono::milliseconds(clock_ms)); }
-  void advance(std::chrono::milliseconds by) { clock_ms += by.count(); }
+  outbox::TimePoint now() const {
+    return outbox::TimePoint(std::chrono::milliseconds(clock_ms));
+  }
+  void advance(std::chrono::milliseconds by) {
+    clock_ms += by.count();
+  }
 
   int64_t text(int64_t conversation, const std::string& body) {
     outbox::Reply r;
@@ -356,14 +381,14 @@ TEST_F(OutboxTest, AnEchoStoredBeforeTheAnswerIsMergedIntoTheSentRow) {
   auto o = options();
   o.on_accepted = [&](int64_t, const std::string& mid) {
     auto w = open_store();
-    std::string now_s = outbox::format_time(now());
+    std::string now_s = outbox::format_time(now()), page = kPage;
     long long cid = c;
     w.session() << "INSERT INTO messages (conversation_id, platform_message_id, direction, type, "
                    "text, sender_id, sent_at, status, created_at, updated_at) VALUES (:c, :p, "
                    "'out', 'text', 'echo first', :s, :t, 'received', :cr, :u) ON CONFLICT "
                    "(conversation_id, platform_message_id) DO NOTHING",
-        soci::use(cid), soci::use(mid), soci::use(std::string(kPage)), soci::use(now_s),
-        soci::use(now_s), soci::use(now_s);
+        soci::use(cid), soci::use(mid), soci::use(page), soci::use(now_s), soci::use(now_s),
+        soci::use(now_s);
   };
   auto pass = sender(o)->run_once();
   EXPECT_EQ(pass.sent, 1);
@@ -383,14 +408,14 @@ TEST_F(OutboxTest, AnEchoAfterTheAnswerIsNotStoredAgain) {
   sender()->run_once();
   auto r = row(id);
   ASSERT_EQ(r.status, "sent");
-  std::string now_s = outbox::format_time(now());
+  std::string now_s = outbox::format_time(now()), page = kPage;
   long long cid = c;
   sql() << "INSERT INTO messages (conversation_id, platform_message_id, direction, type, text, "
            "sender_id, sent_at, status, created_at, updated_at) VALUES (:c, :p, 'out', 'text', "
            "'echo after', :s, :t, 'received', :cr, :u) ON CONFLICT (conversation_id, "
            "platform_message_id) DO NOTHING",
-      soci::use(cid), soci::use(r.platform_message_id), soci::use(std::string(kPage)),
-      soci::use(now_s), soci::use(now_s), soci::use(now_s);
+      soci::use(cid), soci::use(r.platform_message_id), soci::use(page), soci::use(now_s),
+      soci::use(now_s), soci::use(now_s);
   EXPECT_EQ(count("conversation_id = " + std::to_string(c)), 1);
   EXPECT_EQ(row(id).status, "sent");
 }
