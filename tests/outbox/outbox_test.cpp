@@ -19,12 +19,19 @@
 namespace connhost::test {
 namespace {
 
+// One name per binary, so that ctest tells the SQLite run from the PostgreSQL one.
+#ifdef CONNHOST_OUTBOX_POSTGRES
+#define OUTBOX_FIXTURE OutboxPostgresTest
+#else
+#define OUTBOX_FIXTURE OutboxTest
+#endif
+
 using ::testing::HasSubstr;
 using ::testing::Not;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-class OutboxTest : public MessagingFixture {
+class OUTBOX_FIXTURE : public MessagingFixture {
  protected:
   void SetUp() override {
     MessagingFixture::SetUp();
@@ -90,7 +97,7 @@ class OutboxTest : public MessagingFixture {
   metrics::Registry metrics;
 };
 
-TEST_F(OutboxTest, TextAndImagesReachTheSandboxAndAreMarkedSent) {
+TEST_F(OUTBOX_FIXTURE, TextAndImagesReachTheSandboxAndAreMarkedSent) {
   auto psid_mid = meta_user_writes();
   auto c = meta_conversation();
   int64_t t = text(c, "Thanks, we're on it");
@@ -135,7 +142,7 @@ TEST_F(OutboxTest, TextAndImagesReachTheSandboxAndAreMarkedSent) {
   EXPECT_EQ(sent_metric("meta_sb", "sent"), 3);
 }
 
-TEST_F(OutboxTest, TikTokTextAndImageByUrlReachTheConversation) {
+TEST_F(OUTBOX_FIXTURE, TikTokTextAndImageByUrlReachTheConversation) {
   auto business = tiktok_grant();
   ASSERT_FALSE(business.empty());
   // A user writes to the Business Account: its conversation id is the thread.
@@ -175,7 +182,7 @@ TEST_F(OutboxTest, TikTokTextAndImageByUrlReachTheConversation) {
   EXPECT_FALSE(row(i).platform_message_id.empty());
 }
 
-TEST_F(OutboxTest, SendsArePacedByTheConnectionsRateLimit) {
+TEST_F(OUTBOX_FIXTURE, SendsArePacedByTheConnectionsRateLimit) {
   meta_user_writes();
   auto c = meta_conversation("meta_slow");
   for (int k = 0; k < 6; ++k) text(c, "paced " + std::to_string(k));
@@ -189,7 +196,7 @@ TEST_F(OutboxTest, SendsArePacedByTheConnectionsRateLimit) {
   EXPECT_GE(log.back().at_ms - log.front().at_ms, 1800);
 }
 
-TEST_F(OutboxTest, A5xxBurstIsRetriedWithBackoffThenSent) {
+TEST_F(OUTBOX_FIXTURE, A5xxBurstIsRetriedWithBackoffThenSent) {
   meta_user_writes();
   auto c = meta_conversation();
   int64_t id = text(c, "through the storm");
@@ -226,7 +233,7 @@ TEST_F(OutboxTest, A5xxBurstIsRetriedWithBackoffThenSent) {
   EXPECT_EQ(sent_metric("meta_sb", "sent"), 1);
 }
 
-TEST_F(OutboxTest, QuotaWaitsAtLeastThePlatformsRetryAfter) {
+TEST_F(OUTBOX_FIXTURE, QuotaWaitsAtLeastThePlatformsRetryAfter) {
   meta_user_writes();
   auto c = meta_conversation();
   int64_t id = text(c, "slow down");
@@ -248,7 +255,7 @@ TEST_F(OutboxTest, QuotaWaitsAtLeastThePlatformsRetryAfter) {
   EXPECT_EQ(row(id).status, "sent");
 }
 
-TEST_F(OutboxTest, TransientErrorsGiveUpAfterMaxAttempts) {
+TEST_F(OUTBOX_FIXTURE, TransientErrorsGiveUpAfterMaxAttempts) {
   meta_user_writes();
   auto c = meta_conversation();
   int64_t id = text(c, "never");
@@ -269,7 +276,7 @@ TEST_F(OutboxTest, TransientErrorsGiveUpAfterMaxAttempts) {
   EXPECT_EQ(sends().size(), 3u);
 }
 
-TEST_F(OutboxTest, APermanentErrorIsDeadWithThePlatformsMessage) {
+TEST_F(OUTBOX_FIXTURE, APermanentErrorIsDeadWithThePlatformsMessage) {
   // A PSID that never wrote to the Page: Graph's 100/2018001.
   auto c = meta_conversation("meta_sb", "2490009999999999");
   int64_t id = text(c, "hello?");
@@ -284,7 +291,7 @@ TEST_F(OutboxTest, APermanentErrorIsDeadWithThePlatformsMessage) {
   EXPECT_EQ(sent_metric("meta_sb", "dead"), 1);
 }
 
-TEST_F(OutboxTest, AClosedWindowIsRefusedAtOnceAndAtSendTime) {
+TEST_F(OUTBOX_FIXTURE, AClosedWindowIsRefusedAtOnceAndAtSendTime) {
   meta_user_writes();
   // Closed already: refused when queued, with the reason, and nothing is stored.
   auto closed = conversation("meta_sb", "meta", kPage, "t-closed", kPsid, now() - 1h);
@@ -325,7 +332,7 @@ TEST_F(OutboxTest, AClosedWindowIsRefusedAtOnceAndAtSendTime) {
   EXPECT_EQ(sends().size(), 1u);
 }
 
-TEST_F(OutboxTest, TwoSendersOnOneDatabaseSendEachMessageOnce) {
+TEST_F(OUTBOX_FIXTURE, TwoSendersOnOneDatabaseSendEachMessageOnce) {
   meta_user_writes();
   auto c = meta_conversation();
   std::vector<int64_t> ids;
@@ -346,7 +353,7 @@ TEST_F(OutboxTest, TwoSendersOnOneDatabaseSendEachMessageOnce) {
   for (auto id : ids) EXPECT_EQ(row(id).status, "sent");
 }
 
-TEST_F(OutboxTest, ARowLeftSendingByADeadHostIsSentAgainAfterTheTimeout) {
+TEST_F(OUTBOX_FIXTURE, ARowLeftSendingByADeadHostIsSentAgainAfterTheTimeout) {
   meta_user_writes();
   auto c = meta_conversation();
   int64_t old_row = text(c, "interrupted");
@@ -373,7 +380,7 @@ TEST_F(OutboxTest, ARowLeftSendingByADeadHostIsSentAgainAfterTheTimeout) {
   EXPECT_EQ(row(recent).status, "sent");
 }
 
-TEST_F(OutboxTest, AnEchoStoredBeforeTheAnswerIsMergedIntoTheSentRow) {
+TEST_F(OUTBOX_FIXTURE, AnEchoStoredBeforeTheAnswerIsMergedIntoTheSentRow) {
   meta_user_writes();
   auto c = meta_conversation();
   int64_t id = text(c, "echo first");
@@ -401,7 +408,7 @@ TEST_F(OutboxTest, AnEchoStoredBeforeTheAnswerIsMergedIntoTheSentRow) {
   EXPECT_EQ(count("conversation_id = " + std::to_string(c)), 1) << "one row for one message";
 }
 
-TEST_F(OutboxTest, AnEchoAfterTheAnswerIsNotStoredAgain) {
+TEST_F(OUTBOX_FIXTURE, AnEchoAfterTheAnswerIsNotStoredAgain) {
   meta_user_writes();
   auto c = meta_conversation();
   int64_t id = text(c, "echo after");
@@ -420,7 +427,7 @@ TEST_F(OutboxTest, AnEchoAfterTheAnswerIsNotStoredAgain) {
   EXPECT_EQ(row(id).status, "sent");
 }
 
-TEST_F(OutboxTest, TheThreadSendsWhenWokenWithoutPolling) {
+TEST_F(OUTBOX_FIXTURE, TheThreadSendsWhenWokenWithoutPolling) {
   meta_user_writes();
   auto c = meta_conversation();
   auto o = options();
@@ -437,7 +444,7 @@ TEST_F(OutboxTest, TheThreadSendsWhenWokenWithoutPolling) {
   s->stop();
 }
 
-TEST_F(OutboxTest, EnqueueValidatesTheReply) {
+TEST_F(OUTBOX_FIXTURE, EnqueueValidatesTheReply) {
   auto c = meta_conversation();
   auto refused = [&](outbox::Reply r, const std::string& field) {
     try {
