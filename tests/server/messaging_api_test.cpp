@@ -362,6 +362,39 @@ TEST_F(MessagingApiTest, AttachmentsAreStreamedFromThePlatformWithoutTheToken) {
   EXPECT_THAT(refused.body, Not(HasSubstr(tiktok_token)));
 }
 
+TEST_F(MessagingApiTest, MetaAttachmentsPassTheContentTypeAndOversizedOnesAreRefused) {
+  // Meta's attachments carry their URL (media_url answers it as is): a local stand-in for the
+  // CDN serves one small image and one over the 25 MiB cap.
+  const std::string small = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(100, 'p');
+  sandbox::HttpServer cdn([&](sandbox::Request& r) {
+    if (r.path == "/big.jpg")
+      return sandbox::Response::text(200, std::string(26u * 1024 * 1024, 'b'), "image/jpeg");
+    return sandbox::Response::text(200, small, "image/png");
+  });
+  uint16_t cdn_port = cdn.start({});
+  std::string base = "http://127.0.0.1:" + std::to_string(cdn_port);
+  auto c = meta_conversation();
+  inbound(c, "m_small", "", base + "/small.png", "image/png");
+  inbound(c, "m_big", "", base + "/big.jpg", "image/jpeg");
+  start();
+  auto page = get_json("/api/conversations/" + std::to_string(c) + "/messages");
+  std::vector<int64_t> att;
+  for (auto& m : page.at("messages").as_array())
+    for (auto& a : m.at("attachments").as_array()) att.push_back(a.at("id").as_int64());
+  ASSERT_EQ(att.size(), 2u);
+  EXPECT_THAT(json::serialize(page), Not(HasSubstr(base))) << "the platform's URL stays here";
+  auto ok = call("GET", "/api/attachments/" + std::to_string(att[0]));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.body, small);
+  EXPECT_EQ(ok.header("Content-Type"), "image/png");
+  auto big = call("GET", "/api/attachments/" + std::to_string(att[1]));
+  EXPECT_EQ(big.status, 502);
+  EXPECT_EQ(code(big), "attachment_too_large");
+  EXPECT_THAT(big.body, HasSubstr("attachment too large"));
+  EXPECT_THAT(big.body, Not(HasSubstr(base)));
+  cdn.stop();
+}
+
 TEST_F(MessagingApiTest, EveryMessagingRouteIsInTheOpenApiDocument) {
   start();
   auto doc = get_json("/api/openapi.json");
