@@ -29,6 +29,7 @@ bench: build
 	@$(BUILD)/bench/bench_ingest
 	@$(BUILD)/bench/bench_ratelimit
 	@$(BUILD)/bench/bench_api
+	@$(BUILD)/bench/bench_webhooks
 
 format:
 	@git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i

@@ -178,9 +178,11 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     sctx.launcher = &runs.launcher();
     // The webhook inbox: each its own store connection; the processor also takes what a previous
     // process left pending.
-    inbox::Processor processor([&cfg] { return open_store(cfg); }, {});
-    inbox::InboxWriter inbox_writer([&cfg] { return open_store(cfg); },
-                                    {.committed = [&processor] { processor.notify(); }});
+    auto write_gate = std::make_shared<std::mutex>();
+    inbox::Processor processor([&cfg] { return open_store(cfg); }, {.write_gate = write_gate});
+    inbox::InboxWriter inbox_writer(
+        [&cfg] { return open_store(cfg); },
+        {.committed = [&processor] { processor.notify(); }, .write_gate = write_gate});
     sctx.inbox = &inbox_writer;
     // Every host may run it: each grant's lease keeps two from refreshing one grant.
     std::optional<login::RefreshLoop> refreshes;

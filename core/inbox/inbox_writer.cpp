@@ -137,6 +137,8 @@ void InboxWriter::write(std::vector<Item>& batch) {
     }
     soci::session& sql = store_->session();
     Statements& st = *statements_;
+    std::unique_lock<std::mutex> gate;
+    if (options_.write_gate) gate = std::unique_lock(*options_.write_gate);
     soci::transaction tx(sql);
     st.received_at = store::now_timestamp();
     for (size_t i = 0; i < batch.size(); ++i) {

@@ -267,8 +267,11 @@ void mark_failed(store::Store& store, const Pending& p, const std::string& error
 
 // One round: the batch in one transaction; when it fails, each event in its own, so one bad
 // event is marked failed and the others go through.
-ProcessCounts process_round(store::Store& store, const std::vector<Pending>& batch) {
+ProcessCounts process_round(store::Store& store, const std::vector<Pending>& batch,
+                            std::mutex* gate = nullptr) {
   ProcessCounts c;
+  std::unique_lock<std::mutex> lock;
+  if (gate) lock = std::unique_lock(*gate);
   try {
     begin(store);
     for (const auto& p : batch) apply_one(store, p);
@@ -363,7 +366,7 @@ void Processor::run() {
       for (;;) {
         auto events = next_pending(*store, options_.batch);
         if (events.empty()) break;
-        auto c = process_round(*store, events);
+        auto c = process_round(*store, events, options_.write_gate.get());
         processed_.inc(static_cast<double>(c.processed));
         failed_.inc(static_cast<double>(c.failed));
         std::lock_guard lock(mutex_);

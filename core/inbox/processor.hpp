@@ -32,7 +32,7 @@ struct ProcessCounts {
 
 // Processes every pending event on `store` (the caller's thread), in id order, until none is
 // left; returns what it did. Throws store::StoreError (or soci's) when the store itself fails.
-ProcessCounts process_pending(store::Store& store, size_t batch = 200);
+ProcessCounts process_pending(store::Store& store, size_t batch = 100);
 
 // Applies one event to the model inside the caller's transaction. Throws on any failure.
 void apply_event(store::Store& store, const std::string& connection, const std::string& platform,
@@ -43,9 +43,12 @@ void apply_event(store::Store& store, const std::string& connection, const std::
 class Processor {
  public:
   struct Options {
-    size_t batch = 200;
+    // Events per transaction: short, so that a delivery's commit never waits long behind it.
+    size_t batch = 100;
     // After the store failed: wait this long before trying again (events stay pending).
     std::chrono::milliseconds retry_after{2000};
+    // The InboxWriter's write gate (inbox_writer.hpp), taken for each transaction; may be null.
+    std::shared_ptr<std::mutex> write_gate;
   };
   Processor(std::function<store::Store()> open, Options options,
             metrics::Registry& metrics = metrics::global());

@@ -35,7 +35,8 @@ namespace connhost::test {
 class InboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    log::init(std::getenv("INBOX_TEST_LOG") ? log::Level::debug : log::Level::off, log::Format::text);
+    log::init(std::getenv("INBOX_TEST_LOG") ? log::Level::debug : log::Level::off,
+              log::Format::text);
     registry.load_directories({CONNHOST_BUILD_PLUGIN_DIR});
     for (const char* id : {"tiktok", "meta", "google"})
       ASSERT_TRUE(registry.find(id)) << id << " plugin not found";
@@ -69,11 +70,14 @@ class InboxTest : public ::testing::Test {
   void start_server() {
     stores = std::make_unique<server::StorePool>([this] { return open_store(); }, 2);
     readiness.set(server::Readiness::State::ready);
-    processor = std::make_unique<inbox::Processor>([this] { return open_store(); },
-                                                   inbox::Processor::Options{}, metrics);
+    auto gate = std::make_shared<std::mutex>();
+    processor = std::make_unique<inbox::Processor>(
+        [this] { return open_store(); }, inbox::Processor::Options{.write_gate = gate}, metrics);
     writer = std::make_unique<inbox::InboxWriter>(
         [this] { return open_store(); },
-        inbox::InboxWriter::Options{.committed = [this] { processor->notify(); }}, metrics);
+        inbox::InboxWriter::Options{.committed = [this] { processor->notify(); },
+                                    .write_gate = gate},
+        metrics);
     ctx = std::make_unique<server::ServerContext>(
         server::ServerContext{.config = *cfg,
                               .plugins = registry,
