@@ -16,7 +16,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 # Signs in through a connection as a person would in a browser: `connhost auth url` makes the
 # authorize URL (state and PKCE verifier), the sandbox's consent page is opened and its
-# `<a id="MARKER">` link followed to the redirect, and `connhost auth exchange` trades the code
+# `<a MARKER>` link (e.g. id="allow") followed to the redirect, and `connhost auth exchange` trades the code
 # for a grant in the vault. The redirect URI is the one the dashboard's "Login with ..." uses.
 USER_ARGS=()
 sign_in() {
@@ -27,7 +27,7 @@ sign_in() {
   url=$(printf '%s\n' "$out" | head -n 1)
   verifier=$(printf '%s\n' "$out" | sed -n 's/^verifier: //p')
   echo "consent page: ${url%%\?*}"
-  link=$(curl -sf "$url" | grep -o "<a id=\"$marker\" href=\"[^\"]*\"" | head -n 1 |
+  link=$(curl -sf "$url" | grep -o "<a $marker href=\"[^\"]*\"" | head -n 1 |
     sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
   [ -n "$link" ] || { echo "demo: no '$marker' link on the consent page of $conn" >&2; exit 1; }
   case $link in /*) link="$SB$link" ;; esac
@@ -42,7 +42,7 @@ sign_in() {
   stored=$("$CONNHOST" --config "$CONFIG" auth exchange "$conn" "$code" --verifier "$verifier" \
     --redirect-uri "$redirect" "${USER_ARGS[@]}")
   echo "$stored"
-  # One local user holds the three grants, as one browser signing in three times would.
+  # One local user holds every grant, as one browser signing in to each platform would.
   if [ ${#USER_ARGS[@]} -eq 0 ]; then
     USER_ARGS=(--user "$(printf '%s' "$stored" | sed -n 's/.* for user \([0-9]*\).*/\1/p')")
   fi
@@ -67,9 +67,10 @@ step "connhost --config $CONFIG store migrate"
 "$CONNHOST" --config "$CONFIG" store migrate
 
 step "sign in through each platform's consent page (the grants the pipelines read with)"
-sign_in tiktok_sandbox authorize
-sign_in meta_sandbox allow
-sign_in google_sandbox allow
+sign_in tiktok_sandbox 'id="authorize"'
+sign_in meta_sandbox 'id="allow"'
+sign_in google_sandbox 'id="allow"'
+sign_in tiktok_messages 'class="authorize"'   # the TikTok Business Account of the inbox
 "$CONNHOST" --config "$CONFIG" auth grants
 
 for pipeline in tiktok_daily meta_daily google_daily; do
@@ -83,10 +84,32 @@ step "connhost --config $CONFIG fx load (config/fx-example.csv: dated rates into
 step "connhost --config $CONFIG report monthly --currency USD (the unified monthly report)"
 "$CONNHOST" --config "$CONFIG" report monthly --currency USD
 
-# The dashboard over what was just synced, until Ctrl-C. DEMO_NO_SERVE=1 stops here instead
-# (scripted runs that only want the backfill and the report).
+# The dashboard over what was just synced, with business messages: `connhost serve` in the
+# background, then the sandbox's webhook driver posts signed TikTok and Meta deliveries to its
+# /webhooks/ routes, and they land in the Inbox tab. Until Ctrl-C; DEMO_NO_SERVE=1 stops after
+# showing the inbox instead (scripted runs).
+step "connhost --config $CONFIG serve (the API, the dashboard, the webhook intake)"
+"$CONNHOST" --config "$CONFIG" serve &
+SERVE_PID=$!
+trap 'kill $SERVE_PID $SANDBOX_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -sf http://127.0.0.1:8007/readyz > /dev/null && break
+  kill -0 $SERVE_PID 2>/dev/null || { echo "demo: connhost serve did not start" >&2; exit 1; }
+  sleep 0.1
+done
+
+step "the sandbox's webhook driver delivers TikTok and Meta messages to http://127.0.0.1:8007/webhooks/"
+for p in "tiktok tiktok_messages" "meta meta_messages"; do
+  set -- $p
+  curl -sf -X POST "$SB/_sandbox/webhooks" \
+    -d "{\"platform\":\"$1\",\"target_url\":\"http://127.0.0.1:8007/webhooks/$2\",\"mode\":\"burst\",\"count\":4}" |
+    sed 's/^/  /'
+  echo
+done
+"$CONNHOST" --config "$CONFIG" inbox status
+
 if [ "${DEMO_NO_SERVE:-}" = "1" ]; then exit 0; fi
-step "connhost --config $CONFIG serve (the API and the dashboard; Ctrl-C stops it and the sandbox)"
 echo "dashboard: http://127.0.0.1:8007/   API: http://127.0.0.1:8007/api/openapi.json"
-echo "\"Login with ...\" on the dashboard goes through the sandbox's consent pages and back."
-"$CONNHOST" --config "$CONFIG" serve
+echo "\"Login with ...\" (Accounts tab) goes through the sandbox's consent pages and back; the"
+echo "Inbox tab shows the delivered conversations, and a reply there goes out to the sandbox."
+wait $SERVE_PID
