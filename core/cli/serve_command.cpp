@@ -2,6 +2,7 @@
 // --no-scheduler) the scheduled pipelines as `connhost run` runs them. It listens before it
 // migrates the store, so probes get /healthz and a 503 from /readyz during a long migration.
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "log/logger.hpp"
 #include "login/refresh_loop.hpp"
 #include "metrics/host_metrics.hpp"
+#include "outbox/sender.hpp"
 #include "pipeline/launcher.hpp"
 #include "pipeline/runner.hpp"
 #include "pipeline/scheduler.hpp"
@@ -150,6 +152,10 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
   server::ServerOptions sopts;
   sopts.listen = *listen;
   sopts.max_body_bytes = static_cast<size_t>(cfg.server.max_body_bytes);
+  // A webhook's handler waits for the inbox's group commit, so the deliveries sharing one commit
+  // are at most the handler threads: 32 lets a burst share commits (docs/performance.md,
+  // "Webhook intake"); idle threads cost nothing but their stacks' address space.
+  sopts.threads = std::max(sopts.threads, 32);
   server::Server srv([&dispatch](server::Request& r) { return dispatch(r); }, sopts);
   try {
     uint16_t port = srv.start();
@@ -178,12 +184,19 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     sctx.launcher = &runs.launcher();
     // The webhook inbox: each its own store connection; the processor also takes what a previous
     // process left pending.
-    auto write_gate = std::make_shared<std::mutex>();
+    auto write_gate = std::make_shared<inbox::WriteGate>();
     inbox::Processor processor([&cfg] { return open_store(cfg); }, {.write_gate = write_gate});
     inbox::InboxWriter inbox_writer(
         [&cfg] { return open_store(cfg); },
         {.committed = [&processor] { processor.notify(); }, .write_gate = write_gate});
     sctx.inbox = &inbox_writer;
+    // The outbox's sender: its own store connection; it also sends what a previous process left
+    // queued (and, after its timeout, what one left in 'sending').
+    outbox::Sender sender(
+        cfg, ctx.registry, [&cfg] { return open_store(cfg); }, http, login->grant_resolver(),
+        metrics::global());
+    sender.start();
+    sctx.sender = &sender;
     // Every host may run it: each grant's lease keeps two from refreshing one grant.
     std::optional<login::RefreshLoop> refreshes;
     if (login->keyring().available())
@@ -194,6 +207,7 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     // The handlers are done; runs still going finish before the store closes.
     sctx.launcher = nullptr;
     sctx.inbox = nullptr;
+    sctx.sender = nullptr;
   } catch (const std::exception& e) {
     std::cerr << "connhost: serve failed: " << e.what() << '\n';
     return kExitFailure;
