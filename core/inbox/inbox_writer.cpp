@@ -97,6 +97,7 @@ SubmitResult InboxWriter::submit(Delivery delivery) {
     if (stopping_) return {.status = SubmitResult::Status::stopped};
     if (queue_.size() >= options_.max_queue) return {.status = SubmitResult::Status::queue_full};
     queue_.push_back(Item{std::move(delivery), {}});
+    if (options_.write_gate) options_.write_gate->demand(1);
     result = queue_.back().done.get_future();
     queue_depth_.set(static_cast<double>(queue_.size()));
   }
@@ -137,8 +138,15 @@ void InboxWriter::write(std::vector<Item>& batch) {
     }
     soci::session& sql = store_->session();
     Statements& st = *statements_;
-    std::unique_lock<std::mutex> gate;
-    if (options_.write_gate) gate = std::unique_lock(*options_.write_gate);
+    struct Gate {
+      WriteGate* g;
+      explicit Gate(WriteGate* gate) : g(gate) {
+        if (g) g->lock_writer();
+      }
+      ~Gate() {
+        if (g) g->unlock();
+      }
+    } gate(options_.write_gate.get());
     soci::transaction tx(sql);
     st.received_at = store::now_timestamp();
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -191,6 +199,7 @@ void InboxWriter::write(std::vector<Item>& batch) {
   // Before the answers: whoever gets a 200 may rely on the processor having been woken.
   if (any_new && options_.committed) options_.committed();
   for (size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
+  if (options_.write_gate) options_.write_gate->demand(-static_cast<int>(batch.size()));
 }
 
 }  // namespace connhost::inbox

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "inbox/write_gate.hpp"
 #include "metrics/metrics.hpp"
 #include "plugin/instance.hpp"
 #include "store/store.hpp"
@@ -69,11 +70,8 @@ class InboxWriter {
     std::chrono::milliseconds submit_timeout{10'000};
     // Called on the writer thread after every commit that stored an event (wakes the processor).
     std::function<void()> committed;
-    // Shared with the Processor of this process (may be null). SQLite has one writer at a time,
-    // and a connection that finds the lock taken waits in the busy handler's sleeps (steps of up
-    // to 100 ms), which would land in the acknowledgement latency; in-process, the two take
-    // turns on this mutex instead, so the wait is exactly the other's transaction.
-    std::shared_ptr<std::mutex> write_gate;
+    // Shared with the Processor of this process (write_gate.hpp); may be null.
+    std::shared_ptr<WriteGate> write_gate;
   };
 
   // `open` connects the writer's own store connection; called on the writer thread, again after

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "inbox/write_gate.hpp"
 #include "metrics/metrics.hpp"
 #include "plugin/instance.hpp"
 #include "store/store.hpp"
@@ -44,11 +45,13 @@ class Processor {
  public:
   struct Options {
     // Events per transaction: short, so that a delivery's commit never waits long behind it.
-    size_t batch = 100;
+    size_t batch = 25;
     // After the store failed: wait this long before trying again (events stay pending).
     std::chrono::milliseconds retry_after{2000};
-    // The InboxWriter's write gate (inbox_writer.hpp), taken for each transaction; may be null.
-    std::shared_ptr<std::mutex> write_gate;
+    // The InboxWriter's write gate (write_gate.hpp), taken for each transaction; may be null.
+    std::shared_ptr<WriteGate> write_gate;
+    // How long a transaction waits for the writer's queue to empty before it goes anyway.
+    std::chrono::milliseconds max_yield{250};
   };
   Processor(std::function<store::Store()> open, Options options,
             metrics::Registry& metrics = metrics::global());

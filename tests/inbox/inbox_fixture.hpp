@@ -70,7 +70,7 @@ class InboxTest : public ::testing::Test {
   void start_server() {
     stores = std::make_unique<server::StorePool>([this] { return open_store(); }, 2);
     readiness.set(server::Readiness::State::ready);
-    auto gate = std::make_shared<std::mutex>();
+    auto gate = std::make_shared<inbox::WriteGate>();
     processor = std::make_unique<inbox::Processor>(
         [this] { return open_store(); }, inbox::Processor::Options{.write_gate = gate}, metrics);
     writer = std::make_unique<inbox::InboxWriter>(
