@@ -9,15 +9,18 @@
 namespace connhost::test {
 
 // The sandbox's TikTok and Meta messaging connections; `small` takes at most 1024 bytes.
+// `store` is the body of the [store] table; a plain name is a SQLite file.
 inline std::string inbox_config(const std::filesystem::path& dir, const std::string& base_url,
-                                const std::string& store_path) {
+                                const std::string& store) {
   sandbox::Credentials c;
   std::ofstream(dir / "tiktok_app_secret") << c.tiktok_app_secret;
   std::ofstream(dir / "meta_app_secret") << c.meta_app_secret;
   std::ofstream(dir / "meta_verify_token") << c.meta_verify_token;
   std::string u = "\"" + base_url + "\"";
-  std::string t = "[host]\nlog_level = \"warn\"\n\n[store]\nbackend = \"sqlite\"\npath = \"" +
-                  store_path + "\"\n\n";
+  std::string store_body = store.find('=') != std::string::npos
+                               ? store
+                               : "backend = \"sqlite\"\npath = \"" + store + "\"\n";
+  std::string t = "[host]\nlog_level = \"warn\"\n\n[store]\n" + store_body + "\n";
   for (const char* name : {"tiktok_sb", "tiktok_small"}) {
     t += std::string("[connections.") + name + "]\nplugin = \"tiktok\"\nbase_url = " + u +
          "\nopen_api_base_url = " + u + "\napp_id = \"" + c.tiktok_app_id +

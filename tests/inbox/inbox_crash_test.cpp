@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <thread>
@@ -61,6 +62,14 @@ uint16_t free_port() {
 
 class InboxCrashTest : public ::testing::Test {
  protected:
+  // The [store] table's body and a connection to the same store from this process.
+  virtual std::string store_toml() { return "store.db"; }
+  virtual store::StoreOptions store_options() {
+    store::StoreOptions so;
+    so.sqlite_path = dir.path() / "store.db";
+    return so;
+  }
+
   void SetUp() override {
     sandbox::Options o;
     o.seed = 42;
@@ -68,7 +77,7 @@ class InboxCrashTest : public ::testing::Test {
     sb = std::make_unique<sandbox::Sandbox>(o);
     sb->start();
     config_file = dir.path() / "connhost.toml";
-    std::ofstream(config_file) << inbox_config(dir.path(), sb->base_url(), "store.db");
+    std::ofstream(config_file) << inbox_config(dir.path(), sb->base_url(), store_toml());
     port = free_port();
   }
 
@@ -139,10 +148,21 @@ class InboxCrashTest : public ::testing::Test {
     FAIL() << "serve was not ready within 60 s: " << log_text();
   }
 
+  // `connhost --config F <args>`: exit code and output (both streams).
+  std::pair<int, std::string> cli(const std::string& args) {
+    std::string cmd =
+        std::string(CONNHOST_BIN) + " --config " + config_file.string() + " " + args + " 2>&1";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return {-1, "popen failed"};
+    std::string out;
+    char buf[4096];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  }
+
   std::unique_ptr<store::Store> store() {
-    store::StoreOptions so;
-    so.sqlite_path = dir.path() / "store.db";
-    return std::make_unique<store::Store>(store::Store::open(so));
+    return std::make_unique<store::Store>(store::Store::open(store_options()));
   }
 
   static long long count(store::Store& s, const std::string& q) {
@@ -156,9 +176,12 @@ class InboxCrashTest : public ::testing::Test {
   std::filesystem::path config_file;
   uint16_t port = 0;
   Child child;
+
+ public:
+  void run();
 };
 
-TEST_F(InboxCrashTest, EveryDeliveryAnswered200SurvivesSigkillExactlyOnce) {
+void InboxCrashTest::run() {
   child = spawn();
   wait_ready();
   std::vector<sandbox::WebhookResult> results(kDrivers);
@@ -243,6 +266,22 @@ TEST_F(InboxCrashTest, EveryDeliveryAnswered200SurvivesSigkillExactlyOnce) {
   }
   EXPECT_EQ(not_once, 0);
 
+  // The CLI next to the running host: the counts, then a replay of everything, which changes no
+  // message.
+  auto [status_rc, status_out] = cli("inbox status");
+  EXPECT_EQ(status_rc, 0) << status_out;
+  EXPECT_NE(status_out.find("tiktok_sb"), std::string::npos) << status_out;
+  EXPECT_NE(status_out.find(std::to_string(stored)), std::string::npos) << status_out;
+  auto [replay_rc, replay_out] = cli("inbox replay --all --connection tiktok_sb");
+  EXPECT_EQ(replay_rc, 0) << replay_out;
+  EXPECT_NE(replay_out.find("reset " + std::to_string(stored)), std::string::npos) << replay_out;
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM messages"), stored);
+  auto [bad_rc, bad_out] = cli("inbox replay --connection nope");
+  EXPECT_EQ(bad_rc, 2) << bad_out;
+  EXPECT_NE(bad_out.find("no connection named 'nope'"), std::string::npos) << bad_out;
+  auto [missing_rc, missing_out] = cli("inbox replay --event-id not-an-event");
+  EXPECT_EQ(missing_rc, 1) << missing_out;
+
   // And it takes deliveries again.
   sandbox::WebhookRequest w;
   w.platform = "tiktok";
@@ -256,3 +295,37 @@ TEST_F(InboxCrashTest, EveryDeliveryAnswered200SurvivesSigkillExactlyOnce) {
 
 }  // namespace
 }  // namespace connhost::test
+
+#ifdef INBOX_CRASH_POSTGRES
+#include "support/postgres.hpp"
+namespace connhost::test {
+namespace {
+// The same on PostgreSQL: a database of its own on the ctest fixture's server.
+class InboxCrashPostgresTest : public InboxCrashTest {
+ protected:
+  std::string store_toml() override {
+    ::setenv("CONNHOST_INBOX_CRASH_PG_URL", pg.conninfo().c_str(), 1);
+    return "backend = \"postgresql\"\nurl = \"${env:CONNHOST_INBOX_CRASH_PG_URL}\"\n";
+  }
+  store::StoreOptions store_options() override {
+    store::StoreOptions so;
+    so.backend = store::Backend::postgresql;
+    so.pg_connection = pg.conninfo();
+    return so;
+  }
+  PgTestDatabase pg;
+};
+TEST_F(InboxCrashPostgresTest, EveryDeliveryAnswered200SurvivesSigkillExactlyOnce) {
+  run();
+}
+}  // namespace
+}  // namespace connhost::test
+#else
+namespace connhost::test {
+namespace {
+TEST_F(InboxCrashTest, EveryDeliveryAnswered200SurvivesSigkillExactlyOnce) {
+  run();
+}
+}  // namespace
+}  // namespace connhost::test
+#endif
