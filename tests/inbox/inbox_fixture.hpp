@@ -92,7 +92,7 @@ class InboxTest : public ::testing::Test {
         router, auth, readiness, metrics, [this](const server::Request& r) { return (*files)(r); });
     server::ServerOptions so;
     so.listen = {"127.0.0.1", 0};
-    so.threads = 4;
+    so.threads = 32;  // as `connhost serve` runs
     so.shutdown_grace = std::chrono::seconds(2);
     srv = std::make_unique<server::Server>([this](server::Request& r) { return (*dispatcher)(r); },
                                            so, metrics);

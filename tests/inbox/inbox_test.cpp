@@ -2,8 +2,10 @@
 // deliveries to the in-process server; what is answered, stored and processed is checked in the
 // store's rows.
 
+#include <atomic>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "inbox/event_json.hpp"
 #include "inbox_fixture.hpp"
@@ -354,6 +356,74 @@ TEST_F(InboxTest, StoreIsSqliteWalWithFullSynchronous) {
   s.session() << "PRAGMA synchronous", soci::into(sync);
   EXPECT_EQ(mode, "wal");
   EXPECT_EQ(sync, 2) << "FULL";
+}
+
+TEST_F(InboxTest, FailedCommitOrFullQueueIs503AndNothingAcknowledged) {
+  // A store that fails: the whole batch fails and the platform is told to retry.
+  inbox::InboxWriter broken([]() -> store::Store { throw store::StoreError("database is gone"); },
+                            {}, metrics);
+  ctx->inbox = &broken;
+  auto r = drive("tiktok", "tiktok_sb", "burst", 3);
+  EXPECT_EQ(r.statuses, all_status(503, 3));
+  // A full queue: refused at once (backpressure), not queued.
+  inbox::InboxWriter full([this] { return open_store(); }, {.max_queue = 0}, metrics);
+  ctx->inbox = &full;
+  sandbox::Credentials c;
+  int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  std::string body = tiktok_message_body("b1", "conv1", "m-full", "x", now_s, now_s * 1000);
+  auto f = call(port, "POST", "/webhooks/tiktok_sb",
+                {{"TikTok-Signature", tiktok_signature(c.tiktok_app_secret, body, now_s)}}, body);
+  EXPECT_EQ(f.status, 503);
+  EXPECT_EQ(f.header("Retry-After"), "1");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM inbox_events"), 0);
+  EXPECT_EQ(
+      counter("connhost_webhook_unavailable_total{connection=\"tiktok_sb\",reason=\"queue_full\"}"),
+      1);
+  EXPECT_EQ(counter("connhost_webhook_unavailable_total{connection=\"tiktok_sb\",reason=\"store_"
+                    "failed\"}"),
+            3);
+  // The platform's retry of the same delivery, once the inbox works, is stored.
+  ctx->inbox = writer.get();
+  auto again =
+      call(port, "POST", "/webhooks/tiktok_sb",
+           {{"TikTok-Signature", tiktok_signature(c.tiktok_app_secret, body, now_s)}}, body);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM inbox_events"), 1);
+}
+
+TEST_F(InboxTest, ConcurrentDeliveriesShareCommits) {
+  // 48 senders at once, each delivery its own event: all stored, in fewer commits than
+  // deliveries (the group commit), each answered after its own commit.
+  sandbox::Credentials c;
+  int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  constexpr int kSenders = 48, kEach = 10;
+  std::vector<std::thread> senders;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < kSenders; ++t)
+    senders.emplace_back([&, t] {
+      Connection conn(port);  // keep-alive
+      for (int i = 0; i < kEach; ++i) {
+        std::string id = "m-" + std::to_string(t) + "-" + std::to_string(i);
+        std::string body = tiktok_message_body("b1", "conv" + std::to_string(t % 5), id, "x", now_s,
+                                               now_s * 1000 + i);
+        auto r =
+            conn.call("POST", "/webhooks/tiktok_sb",
+                      {{"TikTok-Signature", tiktok_signature(c.tiktok_app_secret, body, now_s)},
+                       {"Host", "127.0.0.1"}},
+                      body);
+        if (r.status == 200) ++ok;
+      }
+    });
+  for (auto& s : senders) s.join();
+  EXPECT_EQ(ok.load(), kSenders * kEach);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM inbox_events"), kSenders * kEach);
+  double commits = counter("connhost_inbox_batch_deliveries_count");
+  EXPECT_GT(commits, 0);
+  EXPECT_LT(commits, kSenders * kEach) << "every delivery had a commit of its own";
 }
 
 TEST_F(InboxTest, EventJsonRoundTrips) {
