@@ -2,8 +2,8 @@
 
 #include <soci/soci.h>
 
-#include "outbox/sql_text.hpp"
 #include "store/dynamic_query.hpp"
+#include "store/timestamp.hpp"
 
 namespace connhost::outbox {
 namespace {
@@ -33,7 +33,7 @@ std::string platform_name(const std::string& platform) {
 std::optional<Conversation> find_conversation(soci::session& sql, int64_t id) {
   store::DynamicQuery q;
   q.sql("SELECT id, connection, platform, account_id, thread_id, participant_id, " +
-        ts(sql, "window_closes_at") + " FROM conversations WHERE id = ")
+        store::timestamp_column(sql, "window_closes_at") + " FROM conversations WHERE id = ")
       .bind(std::to_string(id));
   std::optional<Conversation> out;
   q.each(sql, [&](const soci::row& r) {
@@ -44,7 +44,7 @@ std::optional<Conversation> find_conversation(soci::session& sql, int64_t id) {
     c.account_id = store::text_at(r, 3);
     c.thread_id = store::text_at(r, 4);
     c.participant_id = store::text_at(r, 5);
-    if (auto w = store::nullable_text_at(r, 6)) c.window_closes_at = parse_time(*w);
+    if (auto w = store::nullable_text_at(r, 6)) c.window_closes_at = store::parse_timestamp(*w);
     out = std::move(c);
   });
   return out;
@@ -53,7 +53,7 @@ std::optional<Conversation> find_conversation(soci::session& sql, int64_t id) {
 std::optional<std::string> window_closed_reason(const Conversation& c, TimePoint now) {
   if (!c.window_closes_at || now < *c.window_closes_at) return std::nullopt;
   return "the " + window_hours(c.platform) + " reply window of this " + platform_name(c.platform) +
-         " conversation closed at " + format_time(*c.window_closes_at) +
+         " conversation closed at " + store::timestamp_at(*c.window_closes_at) +
          ": the user last wrote too long ago, and only the user writing again reopens it";
 }
 
@@ -90,7 +90,7 @@ int64_t enqueue(soci::session& sql, int64_t conversation_id, const Reply& reply,
     throw EnqueueError(404, "not_found", "no conversation " + std::to_string(conversation_id));
   if (auto why = window_closed_reason(*conv, now)) throw EnqueueError(422, "window_closed", *why);
 
-  std::string at = format_time(now);
+  std::string at = store::timestamp_at(now);
   auto opt = [](const std::string& s) { return s.empty() ? soci::i_null : soci::i_ok; };
   std::string text = type == "text" ? reply.text : std::string();
   soci::indicator text_i = opt(text), reply_i = opt(reply.reply_to), media_i = opt(reply.media_id),

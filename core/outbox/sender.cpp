@@ -8,11 +8,11 @@
 #include "log/logger.hpp"
 #include "metrics/metrics.hpp"
 #include "outbox/enqueue.hpp"
-#include "outbox/sql_text.hpp"
 #include "plugin/call.hpp"
 #include "plugin/instance.hpp"
 #include "store/dynamic_query.hpp"
 #include "store/session.hpp"
+#include "store/timestamp.hpp"
 
 namespace connhost::outbox {
 
@@ -156,8 +156,8 @@ Sender::PassResult Sender::run_once() {
   PassResult out;
   auto& sql = store().session();
   auto now = options_.now();
-  std::string at = format_time(now);
-  std::string cutoff = format_time(now - options_.sending_timeout);
+  std::string at = store::timestamp_at(now);
+  std::string cutoff = store::timestamp_at(now - options_.sending_timeout);
   {
     soci::statement st = (sql.prepare << "UPDATE messages SET status = 'queued', next_attempt_at "
                                          "= :next, updated_at = :updated WHERE direction = 'out' "
@@ -187,13 +187,13 @@ Sender::PassResult Sender::run_once() {
     q.sql(query);
     std::optional<Clock::time_point> t;
     q.each(sql, [&](const soci::row& r) {
-      if (auto s = store::nullable_text_at(r, 0)) t = parse_time(*s);
+      if (auto s = store::nullable_text_at(r, 0)) t = store::parse_timestamp(*s);
     });
     return t;
   };
-  out.next_due = earliest("SELECT " + ts(sql, "MIN(next_attempt_at)") +
+  out.next_due = earliest("SELECT " + store::timestamp_column(sql, "MIN(next_attempt_at)") +
                           " FROM messages WHERE direction = 'out' AND status = 'queued'");
-  if (auto stuck = earliest("SELECT " + ts(sql, "MIN(updated_at)") +
+  if (auto stuck = earliest("SELECT " + store::timestamp_column(sql, "MIN(updated_at)") +
                             " FROM messages WHERE direction = 'out' AND status = 'sending'")) {
     auto reclaim = *stuck + options_.sending_timeout + std::chrono::milliseconds(1);
     if (!out.next_due || reclaim < *out.next_due) out.next_due = reclaim;
@@ -203,7 +203,7 @@ Sender::PassResult Sender::run_once() {
 
 void Sender::send_one(soci::session& sql, int64_t id, PassResult& out) {
   auto now = options_.now();
-  std::string at = format_time(now);
+  std::string at = store::timestamp_at(now);
   long long mid = id;
   {
     // The claim: of two senders racing for the row, only one sees it still queued.
@@ -294,7 +294,7 @@ void Sender::send_one(soci::session& sql, int64_t id, PassResult& out) {
 }
 
 void Sender::finish_sent(soci::session& sql, const Message& m, const std::string& platform_id) {
-  std::string at = format_time(options_.now());
+  std::string at = store::timestamp_at(options_.now());
   long long id = m.id, conv = m.conversation.id;
   soci::indicator pid_i = platform_id.empty() ? soci::i_null : soci::i_ok;
   // The echo of this send may have come through the webhook first and been stored as its own
@@ -329,12 +329,12 @@ void Sender::finish_failed(soci::session& sql, const Message& m, const std::stri
                            const std::string& error, std::optional<std::chrono::milliseconds> retry,
                            bool can_retry, PassResult& out) {
   auto now = options_.now();
-  std::string at = format_time(now);
+  std::string at = store::timestamp_at(now);
   long long id = m.id;
   const std::string& conn = m.conversation.connection;
   if (can_retry && m.attempts < options_.max_attempts) {
-    std::string next =
-        format_time(now + backoff(static_cast<int>(std::max<int64_t>(m.attempts, 1)), retry));
+    std::string next = store::timestamp_at(
+        now + backoff(static_cast<int>(std::max<int64_t>(m.attempts, 1)), retry));
     sql << "UPDATE messages SET status = 'queued', next_attempt_at = :n, error_category = :c, "
            "error = :e, updated_at = :u WHERE id = :id",
         soci::use(next), soci::use(category), soci::use(error), soci::use(at), soci::use(id);

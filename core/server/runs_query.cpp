@@ -1,5 +1,7 @@
 #include "server/runs_query.hpp"
 
+#include "store/timestamp.hpp"
+
 #include <boost/json.hpp>
 
 #include "store/session.hpp"
@@ -7,16 +9,11 @@
 namespace connhost::server {
 namespace {
 
-// PostgreSQL keeps TIMESTAMPTZ; the API shows the text SQLite stores, whatever the backend.
-std::string ts(store::Backend backend, const char* column) {
-  if (backend != store::Backend::postgresql) return column;
-  return std::string("to_char(") + column +
-         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
-}
-
-std::string columns(store::Backend b) {
-  return "id, pipeline, connection, origin, window_start, window_end, " + ts(b, "started_at") +
-         ", " + ts(b, "finished_at") +
+// The API shows the text SQLite stores, whatever the backend.
+std::string columns(soci::session& sql) {
+  return "id, pipeline, connection, origin, window_start, window_end, " +
+         store::timestamp_column(sql, "started_at") + ", " +
+         store::timestamp_column(sql, "finished_at") +
          ", status, row_count, request_count, error_category, error FROM sync_runs";
 }
 
@@ -94,7 +91,7 @@ RunPage list_runs(store::Store& store, const RunFilter& f) {
   st.exchange(soci::use(offset, "o"));
   st.alloc();
   // Ties on the start time (same millisecond) fall back to the id, which grows with inserts.
-  st.prepare("SELECT " + columns(store.backend()) + where +
+  st.prepare("SELECT " + columns(store.session()) + where +
              " ORDER BY started_at DESC, id DESC LIMIT :l OFFSET :o");
   st.define_and_bind();
   page.runs = fetch_all(st, into);
@@ -109,7 +106,7 @@ std::optional<RunRow> find_run(store::Store& store, int64_t id) {
   into.bind(st);
   st.exchange(soci::use(want, "id"));
   st.alloc();
-  st.prepare("SELECT " + columns(store.backend()) + " WHERE id = :id");
+  st.prepare("SELECT " + columns(store.session()) + " WHERE id = :id");
   st.define_and_bind();
   auto rows = fetch_all(st, into);
   if (rows.empty()) return std::nullopt;
@@ -122,7 +119,7 @@ std::map<std::string, RunRow> last_runs(store::Store& store) {
   soci::statement st(sql);
   into.bind(st);
   st.alloc();
-  st.prepare("SELECT " + columns(store.backend()) +
+  st.prepare("SELECT " + columns(store.session()) +
              " WHERE id IN (SELECT MAX(id) FROM sync_runs GROUP BY pipeline)");
   st.define_and_bind();
   std::map<std::string, RunRow> out;

@@ -21,7 +21,7 @@ struct RunRow {
   int64_t id = 0;
   std::string pipeline, connection, origin;
   std::optional<std::string> window_start, window_end;  // YYYY-MM-DD
-  std::string started_at;                               // see server/timestamps.hpp
+  std::string started_at;                               // the store's text: store/timestamp.hpp
   std::optional<std::string> finished_at;
   std::string status;  // running | succeeded | failed | interrupted
   int64_t rows = 0, requests = 0;

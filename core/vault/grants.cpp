@@ -16,15 +16,8 @@ std::string place(int64_t id, std::string_view field) {
   return "grant:" + std::to_string(id) + ":" + std::string(field);
 }
 
-bool postgres(soci::session& sql) {
-  return sql.get_backend() && sql.get_backend_name() == "postgresql";
-}
-
-// A timestamp column as the store's text on either backend (SQLite already keeps it so).
 std::string ts(soci::session& sql, std::string_view column) {
-  if (!postgres(sql)) return std::string(column);
-  return "to_char(" + std::string(column) +
-         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+  return store::timestamp_column(sql, column);
 }
 
 std::string info_columns(soci::session& sql) {

@@ -19,13 +19,14 @@
 #include "config/config.hpp"
 #include "http/client.hpp"
 #include "log/logger.hpp"
-#include "outbox/sql_text.hpp"
+#include "outbox/enqueue.hpp"
 #include "pipeline/connection_setup.hpp"
 #include "pipeline/plugin_schemas.hpp"
 #include "plugin/registry.hpp"
 #include "store/dynamic_query.hpp"
 #include "store/session.hpp"
 #include "store/store.hpp"
+#include "store/timestamp.hpp"
 #include "support/temp_dir.hpp"
 #include "webhook_capture.hpp"
 
@@ -121,8 +122,8 @@ class MessagingFixture : public ::testing::Test {
   int64_t conversation(const std::string& connection, const std::string& platform,
                        const std::string& account, const std::string& thread,
                        const std::string& participant, std::optional<outbox::TimePoint> window) {
-    std::string now = outbox::format_time(std::chrono::system_clock::now());
-    std::string w = window ? outbox::format_time(*window) : std::string();
+    std::string now = store::timestamp_at(std::chrono::system_clock::now());
+    std::string w = window ? store::timestamp_at(*window) : std::string();
     soci::indicator wi = window ? soci::i_ok : soci::i_null;
     long long id = 0;
     sql() << "INSERT INTO conversations (connection, platform, account_id, thread_id, "
@@ -143,7 +144,7 @@ class MessagingFixture : public ::testing::Test {
   // An inbound message row (and its attachment, when `media_id` is set).
   int64_t inbound(int64_t conversation, const std::string& platform_id, const std::string& text,
                   const std::string& media_id = {}, const std::string& mime = {}) {
-    std::string now = outbox::format_time(std::chrono::system_clock::now());
+    std::string now = store::timestamp_at(std::chrono::system_clock::now());
     long long id = 0, cid = conversation;
     std::string type = media_id.empty() ? "text" : "image";
     sql() << "INSERT INTO messages (conversation_id, platform_message_id, direction, type, text, "
@@ -165,7 +166,7 @@ class MessagingFixture : public ::testing::Test {
   Row row(int64_t id) {
     store::DynamicQuery q;
     q.sql("SELECT status, platform_message_id, error_category, error, attempts, " +
-          outbox::ts(sql(), "next_attempt_at") + " FROM messages WHERE id = ")
+          store::timestamp_column(sql(), "next_attempt_at") + " FROM messages WHERE id = ")
         .bind(std::to_string(id));
     Row out;
     q.each(sql(), [&](const soci::row& r) {

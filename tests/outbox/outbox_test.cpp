@@ -245,7 +245,7 @@ TEST_F(OUTBOX_FIXTURE, QuotaWaitsAtLeastThePlatformsRetryAfter) {
   auto r = row(id);
   EXPECT_EQ(r.status, "queued");
   EXPECT_EQ(r.error_category, "quota");
-  auto next = outbox::parse_time(r.next_attempt_at);
+  auto next = store::parse_timestamp(r.next_attempt_at);
   ASSERT_TRUE(next);
   // The backoff alone is at most 1 s here; Graph's throttle sends no regain time, so the
   // plugin's default retry-after (minutes) is what the row waits for.
@@ -359,7 +359,7 @@ TEST_F(OUTBOX_FIXTURE, ARowLeftSendingByADeadHostIsSentAgainAfterTheTimeout) {
   int64_t old_row = text(c, "interrupted");
   int64_t recent = text(c, "in flight elsewhere");
   auto set_sending = [&](int64_t id, outbox::TimePoint at) {
-    std::string t = outbox::format_time(at);
+    std::string t = store::timestamp_at(at);
     long long i = id;
     sql() << "UPDATE messages SET status = 'sending', attempts = 1, updated_at = :u WHERE id = :i",
         soci::use(t), soci::use(i);
@@ -388,7 +388,7 @@ TEST_F(OUTBOX_FIXTURE, AnEchoStoredBeforeTheAnswerIsMergedIntoTheSentRow) {
   auto o = options();
   o.on_accepted = [&](int64_t, const std::string& mid) {
     auto w = open_store();
-    std::string now_s = outbox::format_time(now()), page = kPage;
+    std::string now_s = store::timestamp_at(now()), page = kPage;
     long long cid = c;
     w.session() << "INSERT INTO messages (conversation_id, platform_message_id, direction, type, "
                    "text, sender_id, sent_at, status, created_at, updated_at) VALUES (:c, :p, "
@@ -415,7 +415,7 @@ TEST_F(OUTBOX_FIXTURE, AnEchoAfterTheAnswerIsNotStoredAgain) {
   sender()->run_once();
   auto r = row(id);
   ASSERT_EQ(r.status, "sent");
-  std::string now_s = outbox::format_time(now()), page = kPage;
+  std::string now_s = store::timestamp_at(now()), page = kPage;
   long long cid = c;
   sql() << "INSERT INTO messages (conversation_id, platform_message_id, direction, type, text, "
            "sender_id, sent_at, status, created_at, updated_at) VALUES (:c, :p, 'out', 'text', "

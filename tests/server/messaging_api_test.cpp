@@ -91,7 +91,7 @@ class MessagingApiTest : public MessagingFixture {
   }
 
   void set_contact(int64_t conversation, const std::string& name) {
-    std::string now = outbox::format_time(std::chrono::system_clock::now());
+    std::string now = store::timestamp_at(std::chrono::system_clock::now());
     long long cid = 0, conv = conversation;
     sql() << "INSERT INTO contacts (display_name, created_at, updated_at) VALUES (:n, :c, :u) "
              "RETURNING id",
@@ -100,7 +100,7 @@ class MessagingApiTest : public MessagingFixture {
         soci::use(conv);
   }
   void set_activity(int64_t conversation, outbox::TimePoint at) {
-    std::string t = outbox::format_time(at);
+    std::string t = store::timestamp_at(at);
     long long c = conversation;
     sql() << "UPDATE conversations SET last_activity_at = :t WHERE id = :c", soci::use(t),
         soci::use(c);
@@ -194,7 +194,7 @@ TEST_F(MessagingApiTest, MessagesArePagedBySentAt) {
   auto base = std::chrono::system_clock::now() - 1h;
   for (int k = 0; k < 5; ++k) {
     ids.push_back(inbound(c, "m_" + std::to_string(k), "message " + std::to_string(k)));
-    std::string at = outbox::format_time(base + std::chrono::minutes(k));
+    std::string at = store::timestamp_at(base + std::chrono::minutes(k));
     long long id = ids.back();
     sql() << "UPDATE messages SET sent_at = :s WHERE id = :i", soci::use(at), soci::use(id);
   }

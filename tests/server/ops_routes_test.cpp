@@ -3,9 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "server/timestamps.hpp"
 #include "server_fixture.hpp"
 #include "store/session.hpp"
+#include "store/timestamp.hpp"
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -86,7 +86,7 @@ TEST_F(ServerOpsRoutes, OneRunByIdAnd404WithoutIt) {
 }
 
 TEST_F(ServerOpsRoutes, PipelinesShowTheLastRunAndTheNextDueTime) {
-  now = *server::parse_timestamp("2026-01-01T10:30:00.000Z");
+  now = *store::parse_timestamp("2026-01-01T10:30:00.000Z");
   start();
   fill();
   auto v = json(get("/api/pipelines"));
@@ -110,7 +110,7 @@ TEST_F(ServerOpsRoutes, PipelinesShowTheLastRunAndTheNextDueTime) {
 }
 
 TEST_F(ServerOpsRoutes, PipelineThatNeverRanIsDueNow) {
-  now = *server::parse_timestamp("2026-03-04T05:06:07.000Z");
+  now = *store::parse_timestamp("2026-03-04T05:06:07.000Z");
   start();
   auto alpha = json(get("/api/pipelines")).at("pipelines").at(0);
   EXPECT_TRUE(alpha.at("last_run").is_null());

@@ -13,18 +13,17 @@
 #include "log/logger.hpp"
 #include "outbox/enqueue.hpp"
 #include "outbox/sender.hpp"
-#include "outbox/sql_text.hpp"
 #include "plugin/call.hpp"
 #include "server/errors.hpp"
 #include "server/routes/routes.hpp"
 #include "store/dynamic_query.hpp"
 #include "store/session.hpp"
+#include "store/timestamp.hpp"
 
 namespace connhost::server {
 namespace {
 
 namespace json = boost::json;
-using outbox::ts;
 
 // Larger answers are refused rather than held in memory (the request threads buffer a body).
 constexpr size_t kMaxAttachmentBytes = 25u * 1024 * 1024;
@@ -80,9 +79,11 @@ std::string like_pattern(std::string q) {
 std::string message_columns(soci::session& sql) {
   return "m.id, m.conversation_id, m.platform_message_id, m.direction, m.type, m.text, "
          "m.sender_id, m.sender_name, " +
-         ts(sql, "m.sent_at") + ", m.reply_to, " + ts(sql, "m.read_at") +
-         ", m.status, m.attempts, " + ts(sql, "m.next_attempt_at") +
-         ", m.error_category, m.error, m.media_id, m.image_url, " + ts(sql, "m.updated_at");
+         store::timestamp_column(sql, "m.sent_at") + ", m.reply_to, " +
+         store::timestamp_column(sql, "m.read_at") + ", m.status, m.attempts, " +
+         store::timestamp_column(sql, "m.next_attempt_at") +
+         ", m.error_category, m.error, m.media_id, m.image_url, " +
+         store::timestamp_column(sql, "m.updated_at");
 }
 
 json::object message_at(const soci::row& r) {
@@ -212,8 +213,9 @@ struct MessagingRoutes {
     q.sql(
         "SELECT c.id, c.connection, c.platform, c.account_id, c.thread_id, c.participant_id, "
         "c.contact_id, " +
-        ts(sql, "c.last_activity_at") + ", " + ts(sql, "c.last_inbound_at") + ", " +
-        ts(sql, "c.window_closes_at") +
+        store::timestamp_column(sql, "c.last_activity_at") + ", " +
+        store::timestamp_column(sql, "c.last_inbound_at") + ", " +
+        store::timestamp_column(sql, "c.window_closes_at") +
         ", c.unread, ct.display_name, ci.display_name, (SELECT mn.sender_name FROM messages "
         "mn WHERE mn.conversation_id = c.id AND mn.direction = 'in' AND mn.sender_name IS NOT "
         "NULL ORDER BY mn.sent_at DESC, mn.id DESC LIMIT 1), (SELECT ml.id FROM messages ml "
@@ -230,7 +232,7 @@ struct MessagingRoutes {
       c.id = store::int_at(r, 0);
       c.platform = store::text_at(r, 2);
       auto window = store::nullable_text_at(r, 9);
-      if (window) c.window_closes_at = outbox::parse_time(*window);
+      if (window) c.window_closes_at = store::parse_timestamp(*window);
       auto why = outbox::window_closed_reason(c, now);
       auto contact = store::nullable_text_at(r, 11);
       auto participant = store::nullable_text_at(r, 12);
@@ -260,7 +262,7 @@ struct MessagingRoutes {
       if (id) ids.push_back(std::to_string(id));
     if (!ids.empty()) {
       store::DynamicQuery lq;
-      lq.sql("SELECT id, direction, type, text, " + ts(sql, "sent_at") +
+      lq.sql("SELECT id, direction, type, text, " + store::timestamp_column(sql, "sent_at") +
              ", status FROM messages WHERE id IN ")
           .bind_list(ids);
       std::map<int64_t, json::object> last;
@@ -319,7 +321,7 @@ struct MessagingRoutes {
     auto before = req.query("before");
     auto after = req.query("after");
     for (auto& [name, v] : {std::pair{"before", before}, std::pair{"after", after}})
-      if (v && !outbox::parse_time(*v))
+      if (v && !store::parse_timestamp(*v))
         throw BadParameter(name, "must be a UTC timestamp like 2026-11-22T18:53:13.123Z");
     auto lease = ctx.stores.acquire();
     auto& sql = lease->session();
@@ -328,8 +330,10 @@ struct MessagingRoutes {
     q.sql("SELECT " + message_columns(sql) + " FROM messages m WHERE m.conversation_id = ")
         .bind(std::to_string(id));
     // Bound as the store's text, so both backends compare times (PostgreSQL casts it).
-    if (before) q.sql(" AND m.sent_at < ").bind(outbox::format_time(*outbox::parse_time(*before)));
-    if (after) q.sql(" AND m.sent_at > ").bind(outbox::format_time(*outbox::parse_time(*after)));
+    if (before)
+      q.sql(" AND m.sent_at < ").bind(store::timestamp_at(*store::parse_timestamp(*before)));
+    if (after)
+      q.sql(" AND m.sent_at > ").bind(store::timestamp_at(*store::parse_timestamp(*after)));
     // The newest page first from the database, then shown oldest first like a chat.
     q.sql(" ORDER BY m.sent_at DESC, m.id DESC LIMIT " + std::to_string(limit + 1));
     auto rows = load_messages(sql, q);

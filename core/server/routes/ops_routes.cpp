@@ -8,12 +8,13 @@
 #include "pipeline/schedule_clock.hpp"
 #include "server/routes/routes.hpp"
 #include "server/runs_query.hpp"
-#include "server/timestamps.hpp"
+#include "store/timestamp.hpp"
 
 namespace connhost::server {
 namespace {
 
 namespace json = boost::json;
+using TimePoint = std::chrono::system_clock::time_point;
 
 json::array capabilities(uint32_t caps) {
   json::array out;
@@ -77,9 +78,9 @@ json::value next_due_json(const config::Pipeline& p, const RunRow* last, TimePoi
   auto parsed = config::parse_schedule(p.schedule);
   if (!parsed.schedule) return nullptr;
   std::optional<TimePoint> last_start;
-  if (last) last_start = parse_timestamp(last->started_at);
+  if (last) last_start = store::parse_timestamp(last->started_at);
   auto due = pipeline::next_due(*parsed.schedule, now, last_start);
-  return due ? json::value(format_timestamp(*due)) : json::value(nullptr);
+  return due ? json::value(store::timestamp_at(*due)) : json::value(nullptr);
 }
 
 json::value pipelines_json(ServerContext& ctx) {
