@@ -1,10 +1,10 @@
 // Google connector: Google Ads REST (reporting) and Google OAuth 2.0 / OIDC (login, profile).
-// Google Business Messages shut down in July 2024, so messaging is not declared.
-//   New conversations stopped on 15 July 2024 and the service shut down on 31 July 2024
-//   (meta-google.md §5.1; Google's notice on developers.google.com/business-communications/
-//   business-messages). Declaring the capability with every operation failing would make
-//   `connhost plugins list` claim messaging; undeclared, the host answers not_implemented
-//   ("the plugin offers no messaging") and docs/messaging.md records the fallback.
+// Google Business Messages shut down in July 2024, so messaging is declared unavailable, with
+//   that reason (the descriptor's `unavailable` notes): the host names it wherever messaging is
+//   asked of a Google connection. New conversations stopped on 15 July 2024 and the service
+//   shut down on 31 July 2024 (meta-google.md §5.1; Google's notice on
+//   developers.google.com/business-communications/business-messages); docs/messaging.md records
+//   the fallback.
 // Wire format notes: shared/platforms/meta-google.md, sections 4 and 5.
 //
 // Reporting reads, per stream:
@@ -53,6 +53,10 @@ class GoogleConnector {
   static constexpr connhost::PluginInfo info{"google", "Google Ads", "0.1.0", "google"};
   static constexpr unsigned capabilities =
       connhost::kReporting | connhost::kLogin | connhost::kProfile;
+  static constexpr ch_capability_note unavailable[] = {
+      {CH_CAP_MESSAGING,
+       CH_STR("Google Business Messages was shut down on 31 July 2024; reach Google users through "
+              "another channel (docs/messaging.md, \"Fallback for Google\")")}};
 
   static constexpr ch_config_field config[] = {
       connhost::setting("base_url", CH_CONFIG_STRING,

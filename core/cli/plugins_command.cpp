@@ -38,8 +38,10 @@ int plugins_describe(const GlobalOptions& options, const std::string& id) {
   }
   std::cout << p->id << "  " << p->display_name() << "  version " << p->version() << "  ABI "
             << p->abi_version() << "\nplatform: " << p->platform()
-            << "\ncapabilities: " << plugin::capability_names(p->capabilities)
-            << "\npath: " << p->path.string() << "\n\nconfig:\n";
+            << "\ncapabilities: " << plugin::capability_names(p->capabilities);
+  for (const auto& [cap, reason] : p->unavailable)
+    std::cout << "\nunavailable: " << plugin::capability_names(cap) << ": " << reason;
+  std::cout << "\npath: " << p->path.string() << "\n\nconfig:\n";
   Table t({"KEY", "TYPE", "REQUIRED", "SECRET", "DEFAULT", "DESCRIPTION"});
   for (size_t i = 0; i < p->descriptor.config_field_count; ++i) {
     const auto& f = p->descriptor.config_fields[i];

@@ -195,6 +195,8 @@ struct PluginSchema {
   std::span<const ch_config_field> fields;
   uint32_t capabilities = 0;  // CH_CAP_*
   std::vector<std::string> streams;
+  // Capabilities the plugin declares it cannot offer, with its reason (abi.h ch_capability_note).
+  std::map<uint32_t, std::string> unavailable;
 };
 
 // How the validator finds plugins; the registry lives elsewhere. Converts from any callable

@@ -94,8 +94,10 @@ std::optional<Pipeline> read_pipeline(Document& doc, const toml::key& k, const t
       p.capability = *s;
       capability_ok = true;
       if (schema && !(schema->capabilities & capability_bit(*s))) {
+        auto why = schema->unavailable.find(capability_bit(*s));
         doc.error(n->source(), path + ".capability",
-                  "plugin '" + info->plugin + "' does not offer capability '" + *s + "'; " +
+                  "plugin '" + info->plugin + "' does not offer capability '" + *s + "'" +
+                      (why != schema->unavailable.end() ? " (" + why->second + ")" : "") + "; " +
                       offered(schema->capabilities));
         capability_ok = false;
       }

@@ -12,6 +12,7 @@ config::SchemaLookup plugin_schemas(const plugin::Registry& registry) {
     s.fields = std::span<const ch_config_field>(p->descriptor.config_fields,
                                                 p->descriptor.config_field_count);
     s.capabilities = p->capabilities;
+    s.unavailable = p->unavailable;
     for (size_t i = 0; i < p->reporting.stream_count; ++i)
       s.streams.emplace_back(p->reporting.streams[i].name.data, p->reporting.streams[i].name.size);
     return s;

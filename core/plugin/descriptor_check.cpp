@@ -111,6 +111,25 @@ std::optional<std::string> check_descriptor(const ch_plugin_descriptor& d) {
     if (size != 0 && (size < sizeof(uint32_t) + sizeof(void*) || size > 65536))
       return std::string(name) + " table has struct size " + std::to_string(size);
   }
+  if (d.unavailable_count > 0) {
+    if (!d.unavailable || d.unavailable_count > 4)
+      return "unavailable capabilities: " + std::to_string(d.unavailable_count) +
+             " notes without a table, or more than the 4 capabilities";
+    const uint32_t offered = (d.reporting ? CH_CAP_REPORTING : 0u) | (d.login ? CH_CAP_LOGIN : 0u) |
+                             (d.messaging ? CH_CAP_MESSAGING : 0u) |
+                             (d.profile ? CH_CAP_PROFILE : 0u);
+    for (size_t i = 0; i < d.unavailable_count; ++i) {
+      const auto& n = d.unavailable[i];
+      if (n.capability == 0 || (n.capability & (n.capability - 1)) != 0 ||
+          n.capability > CH_CAP_PROFILE)
+        return "unavailable capability " + std::to_string(i) + " is not one CH_CAP_* bit";
+      if (n.capability & offered)
+        return "capability " + capability_names(n.capability) +
+               " is both offered and declared unavailable";
+      if (!sane(n.reason) || n.reason.size == 0)
+        return "unavailable capability " + capability_names(n.capability) + " gives no reason";
+    }
+  }
   return std::nullopt;
 }
 

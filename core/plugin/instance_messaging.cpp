@@ -27,7 +27,7 @@ PluginError internal(std::string message) {
 std::optional<PluginError> no_messaging(const LoadedPlugin& p, const void* fn,
                                         std::string_view op) {
   if (!(p.capabilities & CH_CAP_MESSAGING))
-    return PluginError{CH_ERROR_NOT_IMPLEMENTED, {}, "the plugin offers no messaging"};
+    return PluginError{CH_ERROR_NOT_IMPLEMENTED, {}, p.missing_reason(CH_CAP_MESSAGING)};
   if (!fn)
     return PluginError{
         CH_ERROR_NOT_IMPLEMENTED, {}, "the plugin offers no messaging " + std::string(op)};

@@ -87,6 +87,9 @@ std::variant<std::shared_ptr<LoadedPlugin>, std::string> load_library(
   if (d.login) p->login = copy_sized(d.login), p->capabilities |= CH_CAP_LOGIN;
   if (d.messaging) p->messaging = copy_sized(d.messaging), p->capabilities |= CH_CAP_MESSAGING;
   if (d.profile) p->profile = copy_sized(d.profile), p->capabilities |= CH_CAP_PROFILE;
+  for (size_t i = 0; i < d.unavailable_count; ++i)
+    p->unavailable[d.unavailable[i].capability] =
+        std::string(d.unavailable[i].reason.data, d.unavailable[i].reason.size);
   p->library = lib;
   return p;
 }

@@ -33,6 +33,12 @@ const ch_stream_def* LoadedPlugin::find_stream(std::string_view name) const {
   return nullptr;
 }
 
+std::string LoadedPlugin::missing_reason(uint32_t capability) const {
+  if (auto it = unavailable.find(capability); it != unavailable.end())
+    return "plugin '" + id + "' offers no " + capability_names(capability) + ": " + it->second;
+  return "the plugin offers no " + capability_names(capability);
+}
+
 std::string capability_names(uint32_t caps) {
   std::string out;
   for (auto [bit, name] : {std::pair{CH_CAP_REPORTING, "reporting"},

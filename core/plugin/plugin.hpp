@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ struct LoadedPlugin {
   ch_messaging_v1 messaging{};
   ch_profile_v1 profile{};
   uint32_t capabilities = 0;  // CH_CAP_* derived from the non-null tables
+  // Capabilities the plugin declares it cannot offer, with its reason (descriptor.unavailable).
+  std::map<uint32_t, std::string> unavailable;
   std::shared_ptr<void> library;
 
   std::string_view display_name() const;
@@ -31,6 +34,9 @@ struct LoadedPlugin {
   std::string abi_version() const;  // "1.0"
   const ch_config_field* find_field(std::string_view key) const;
   const ch_stream_def* find_stream(std::string_view name) const;
+  // Why the plugin does not offer `capability`: its own reason when it gave one, else a generic
+  // "the plugin offers no <capability>".
+  std::string missing_reason(uint32_t capability) const;
 };
 
 // A file the loader refused, with the one-line reason ops see.

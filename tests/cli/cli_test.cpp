@@ -93,7 +93,7 @@ TEST_F(CliTest, DescribeOfAnUnknownPluginExitsFour) {
 TEST_F(CliTest, TheDemoConfigValidates) {
   auto r = run("config validate " + demo.string());
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_THAT(r.out, HasSubstr("ok (3 connections, 3 pipelines, store sqlite)"));
+  EXPECT_THAT(r.out, HasSubstr("ok (5 connections, 3 pipelines, store sqlite)"));
 }
 
 TEST_F(CliTest, ABrokenCopyOfTheDemoFailsWithFileLineAndColumn) {

@@ -908,3 +908,22 @@ TEST_F(ConfigTest, WebhookSettingsPerConnection) {
 
 }  // namespace
 }  // namespace connhost::config
+
+namespace connhost::config {
+namespace {
+
+TEST_F(ConfigTest, ACapabilityThePluginCannotOfferNamesItsReason) {
+  auto plugins = std::map<std::string, PluginSchema, std::less<>>{};
+  plugins["google"] = {testing::kGoogleFields, CH_CAP_REPORTING, {"campaign_stats"}};
+  plugins["google"].unavailable[CH_CAP_MESSAGING] = "the platform shut the channel down";
+  auto r = load_string(
+      "[connections.g]\nplugin = \"google\"\ncustomer_id = \"1\"\n"
+      "[pipelines.chat]\nconnection = \"g\"\ncapability = \"messaging\"\n",
+      kPretend, SchemaLookup::over(std::move(plugins)));
+  EXPECT_EQ(only_error(r, "pipelines.chat.capability").message,
+            "plugin 'google' does not offer capability 'messaging' (the platform shut the channel "
+            "down); it offers: reporting");
+}
+
+}  // namespace
+}  // namespace connhost::config

@@ -97,6 +97,10 @@ TEST_F(LoaderTest, RefusesInvalidDescriptors) {
               HasSubstr("config schema field 'base_url': key declared twice"));
   EXPECT_THAT(refuse("broken_schema_secret_default.so"),
               HasSubstr("a secret cannot have a default"));
+  EXPECT_THAT(refuse("broken_unavailable_no_reason.so"),
+              HasSubstr("unavailable capability messaging gives no reason"));
+  EXPECT_THAT(refuse("broken_unavailable_two_bits.so"),
+              HasSubstr("unavailable capability 0 is not one CH_CAP_* bit"));
 }
 
 TEST_F(LoaderTest, RefusesADuplicateIdNamingBothFiles) {
@@ -119,7 +123,7 @@ TEST_F(LoaderTest, RefusesAnEntryPointThatReturnsAnError) {
 TEST_F(LoaderTest, AWholeFolderOfBrokenPluginsLeavesTheGoodOnesRunning) {
   registry.load_directories({kBroken});
   EXPECT_EQ(registry.plugins().size(), 3u);
-  EXPECT_EQ(registry.refused().size(), 14u);
+  EXPECT_EQ(registry.refused().size(), 16u);
   for (const auto& r : registry.refused()) EXPECT_FALSE(r.reason.empty()) << r.path;
 }
 

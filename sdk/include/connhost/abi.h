@@ -420,6 +420,13 @@ typedef struct ch_profile_v1 {
 #define CH_CAP_MESSAGING 0x4u
 #define CH_CAP_PROFILE 0x8u
 
+/* A capability the plugin knows of but cannot offer, and why (e.g. the platform shut the channel
+ * down). The host shows the reason wherever the capability is asked for. (ABI 1.1) */
+typedef struct ch_capability_note {
+  uint32_t capability; /* one CH_CAP_* bit */
+  ch_str reason;
+} ch_capability_note;
+
 typedef struct ch_plugin_descriptor {
   uint32_t struct_size;
   uint16_t abi_major; /* the ABI version the plugin was built against */
@@ -445,6 +452,10 @@ typedef struct ch_plugin_descriptor {
   const ch_login_v1* login;
   const ch_messaging_v1* messaging;
   const ch_profile_v1* profile;
+
+  /* ABI 1.1, appended: capabilities not offered, each with the reason. NULL/0: none. */
+  const ch_capability_note* unavailable;
+  size_t unavailable_count;
 } ch_plugin_descriptor;
 
 /* Returns the descriptor, or NULL after filling err. Called once per load. */

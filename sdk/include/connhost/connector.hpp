@@ -465,6 +465,17 @@ struct Export {
   CONNHOST_DETAIL_OP(fetch, ch_profile_request, HasFetch, "profile fetch")
 #undef CONNHOST_DETAIL_OP
 
+  // `static constexpr ch_capability_note unavailable[]` on the connector: capabilities it cannot
+  // offer, with why.
+  static const ch_capability_note* unavailable_notes() {
+    if constexpr (requires { C::unavailable; }) return C::unavailable;
+    return nullptr;
+  }
+  static size_t unavailable_count() {
+    if constexpr (requires { C::unavailable; }) return std::size(C::unavailable);
+    return 0;
+  }
+
   static const ch_plugin_descriptor* entry(const ch_host_services* host, ch_error* err) {
     // The host compares ABI versions itself and names both in its refusal; the plugin only needs
     // the table to exist.
@@ -503,6 +514,8 @@ struct Export {
         (C::capabilities & kLogin) ? &login : nullptr,
         (C::capabilities & kMessaging) ? &messaging : nullptr,
         (C::capabilities & kProfile) ? &profile : nullptr,
+        unavailable_notes(),
+        unavailable_count(),
     };
     return &d;
   }

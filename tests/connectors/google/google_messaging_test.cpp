@@ -1,6 +1,6 @@
 // Google Business Messages was shut down on 31 July 2024 (meta-google.md §5.1), so the google
-// plugin declares no messaging capability: `connhost plugins list` does not claim it, and every
-// messaging operation on a google connection answers not_implemented from the host.
+// plugin declares messaging unavailable, with that reason: `connhost plugins list` does not claim
+// it, and every messaging operation on a google connection answers not_implemented naming why.
 #include <gmock/gmock.h>
 
 #include "connector_fixture.hpp"
@@ -8,13 +8,17 @@
 namespace connhost::testing {
 namespace {
 
+using ::testing::HasSubstr;
+
 class GoogleMessagingTest : public ConnectorTest {
  protected:
   GoogleMessagingTest() : ConnectorTest("google") {}
 };
 
-TEST_F(GoogleMessagingTest, MessagingIsNotDeclaredAndEveryOperationSaysSo) {
+TEST_F(GoogleMessagingTest, MessagingIsUnavailableWithItsReasonAndEveryOperationSaysSo) {
   EXPECT_EQ(plugin->capabilities & CH_CAP_MESSAGING, 0u);
+  ASSERT_EQ(plugin->unavailable.count(CH_CAP_MESSAGING), 1u);
+  EXPECT_THAT(plugin->unavailable.at(CH_CAP_MESSAGING), HasSubstr("shut down on 31 July 2024"));
   EXPECT_EQ(plugin->descriptor.messaging, nullptr);
   EXPECT_EQ(plugin::capability_names(plugin->capabilities), "reporting,login,profile");
   sandbox::Credentials creds;
@@ -31,7 +35,8 @@ TEST_F(GoogleMessagingTest, MessagingIsNotDeclaredAndEveryOperationSaysSo) {
   auto v = inst->verify(w);
   ASSERT_TRUE(v);
   EXPECT_EQ(v->category, CH_ERROR_NOT_IMPLEMENTED);
-  EXPECT_EQ(v->message, "the plugin offers no messaging");
+  EXPECT_THAT(v->message, HasSubstr("plugin 'google' offers no messaging: Google Business "
+                                    "Messages was shut down on 31 July 2024"));
   EXPECT_EQ(inst->handshake(w).error->category, CH_ERROR_NOT_IMPLEMENTED);
   EXPECT_EQ(inst->parse_events(w).error->category, CH_ERROR_NOT_IMPLEMENTED);
   EXPECT_EQ(inst->send({}).error->category, CH_ERROR_NOT_IMPLEMENTED);

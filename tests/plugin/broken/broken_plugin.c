@@ -65,6 +65,14 @@ CONNHOST_EXPORT const ch_plugin_descriptor* connhost_plugin_entry(const ch_host_
   descriptor.struct_size = 8;
 #elif defined(BROKEN_STRUCT_HUGE)
   descriptor.struct_size = 1u << 20;
+#elif defined(BROKEN_UNAVAILABLE_NO_REASON)
+  static const ch_capability_note notes[] = {{CH_CAP_MESSAGING, CH_STR_NULL}};
+  descriptor.unavailable = notes;
+  descriptor.unavailable_count = 1;
+#elif defined(BROKEN_UNAVAILABLE_TWO_BITS)
+  static const ch_capability_note notes[] = {{CH_CAP_MESSAGING | CH_CAP_LOGIN, CH_STR("gone")}};
+  descriptor.unavailable = notes;
+  descriptor.unavailable_count = 1;
 #elif defined(BROKEN_ENTRY_ERROR)
   err->category = CH_ERROR_CONFIG;
   snprintf(err->message, sizeof err->message, "license file missing");
