@@ -176,6 +176,19 @@ class GoogleConnector {
                          {"email", u.email}});
   }
 
+  // Profile: OIDC userinfo (meta-google.md §4.1); the locale's region, when it has one, is the
+  // profile's region.
+  void fetch(Call& call, const ch_profile_request& r) {
+    auto u = userinfo(call, connhost::to_sv(r.access_token));
+    std::vector<std::pair<std::string, std::string>> fields{
+        {"platform_user_id", u.sub}, {"display_name", u.name}, {"avatar_url", u.picture}};
+    if (!u.email.empty()) fields.emplace_back("email", u.email);
+    if (!u.locale.empty()) fields.emplace_back("locale", u.locale);
+    if (auto region = login::region_of_locale(u.locale); !region.empty())
+      fields.emplace_back("region", region);
+    call.output_fields("profile", fields);
+  }
+
   void check(Call& call) {
     guarded(call, [&] {
       tokens_.get(call);

@@ -1,5 +1,7 @@
 #include "google_login.hpp"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <boost/url/encode.hpp>
@@ -118,9 +120,29 @@ User parse_userinfo(int status, std::string_view body) {
   const auto* o = object_of(v);
   if (!o) throw Error::data(m + ": not a JSON object");
   User u{str_field(*o, "sub"), str_field(*o, "name"), str_field(*o, "picture"),
-         str_field(*o, "email")};
+         str_field(*o, "email"), str_field(*o, "locale")};
   if (u.sub.empty()) throw Error::data(m + ": no sub");
   return u;
+}
+
+std::string region_of_locale(std::string_view locale) {
+  std::string out;
+  for (size_t start = 0; start <= locale.size();) {
+    size_t end = std::min(locale.find_first_of("-_", start), locale.size());
+    auto tag = locale.substr(start, end - start);
+    bool alpha2 = tag.size() == 2 && std::all_of(tag.begin(), tag.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                  });
+    bool digit3 = tag.size() == 3 &&
+                  std::all_of(tag.begin(), tag.end(), [](char c) { return c >= '0' && c <= '9'; });
+    // The first subtag is the language; the region is the first later one of its shape.
+    if (start > 0 && (alpha2 || digit3)) {
+      for (char c : tag) out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+      return out;
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 void check_revoke(int status, std::string_view body) {

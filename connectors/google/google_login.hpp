@@ -51,7 +51,11 @@ struct User {
   std::string name;
   std::string picture;
   std::string email;
+  std::string locale;  // BCP 47, e.g. "en" or "en-GB"; with the profile scope
 };
+// The region of a BCP 47 locale: its two-letter or three-digit region subtag, upper-cased
+// ("en-GB" and "en_gb" -> "GB", "es-419" -> "419"); empty when it has none ("en").
+std::string region_of_locale(std::string_view locale);
 // A userinfo answer: 401 (a missing, expired or revoked token) is auth, 429 quota, 5xx transient.
 User parse_userinfo(int status, std::string_view body);
 

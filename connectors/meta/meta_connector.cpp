@@ -240,6 +240,24 @@ class MetaConnector {
                          {"email", u.email}});
   }
 
+  // Profile: /me with id, name and picture, and email when the grant has the email scope
+  // (meta.md §2.5).
+  void fetch(connhost::Call& call, const ch_profile_request& r) {
+    auto scopes = connhost::to_sv(r.scopes);
+    bool email = false;
+    for (size_t start = 0; start <= scopes.size();) {
+      size_t nl = std::min(scopes.find('\n', start), scopes.size());
+      if (scopes.substr(start, nl - start) == "email") email = true;
+      start = nl + 1;
+    }
+    auto u = me(call, connhost::to_sv(r.access_token),
+                email ? "id,name,picture,email" : "id,name,picture");
+    std::vector<std::pair<std::string, std::string>> fields{
+        {"platform_user_id", u.id}, {"display_name", u.name}, {"avatar_url", u.picture_url}};
+    if (email && !u.email.empty()) fields.emplace_back("email", u.email);
+    call.output_fields("profile", fields);
+  }
+
   void check(connhost::Call& call) {
     with_graph(call, [&](meta::Graph& g) {
       auto accounts = list_accounts(g, {});

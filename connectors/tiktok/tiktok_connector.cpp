@@ -36,6 +36,7 @@
 #include "tiktok_messaging.hpp"
 #include "tiktok_oauth_util.hpp"
 #include "tiktok_parse.hpp"
+#include "tiktok_profile.hpp"
 #include "tiktok_requests.hpp"
 #include "tiktok_webhook.hpp"
 #include "tiktok_window.hpp"
@@ -237,6 +238,39 @@ class TikTokConnector {
                          {"display_name", u.display_name},
                          {"avatar_url", u.avatar_url},
                          {"union_id", u.union_id}});
+  }
+
+  // Profile, by login_flow: login_kit reads /v2/user/info/ with the fields the granted scopes
+  // allow (§2.4); business reads business/get/ (§3.2) for the request's business_id, else the
+  // token's (token_info/get/, §3.1); an advertiser authorization names no person.
+  void fetch(connhost::Call& call, const ch_profile_request& r) {
+    std::string token(connhost::to_sv(r.access_token));
+    if (token.empty()) throw Error::auth("no access token: re-authorize the connection");
+    profile::Fields fields;
+    switch (flow_) {
+      case LoginFlow::advertiser:
+        throw Error::config("advertiser authorizations have no person's profile");
+      case LoginFlow::login_kit: {
+        auto scopes = split_lines(connhost::to_sv(r.scopes));
+        auto resp =
+            call.http(profile::user_info_request(login_, token, profile::user_fields(scopes)));
+        fields = profile::parse_user(resp.status, resp.body, resp.header("Retry-After"));
+        break;
+      }
+      case LoginFlow::business: {
+        std::string id(connhost::to_sv(r.platform_user_id));
+        if (id.empty()) {
+          auto info = call.http(business::token_info_request(api_, app_id_, token));
+          id = business::parse_token_info(info.status, info.body, info.header("Retry-After"),
+                                          {token}, call.now_ms());
+        }
+        auto resp = call.http(profile::business_get_request(api_, id, token));
+        fields = profile::parse_business(id, resp.status, resp.body, resp.header("Retry-After"),
+                                         {token}, call.now_ms());
+        break;
+      }
+    }
+    call.output_fields("profile", {fields.begin(), fields.end()});
   }
 
   void read(connhost::Call& call, const connhost::ReadRequest& request) {

@@ -112,6 +112,26 @@ struct MediaRequest {
   std::string media_type;
 };
 
+// The profile capability's request and record (abi.h, "Capability: profile").
+struct ProfileRequest {
+  std::string access_token;
+  std::string platform_user_id;     // empty: the token's own user
+  std::vector<std::string> scopes;  // the granted scopes
+};
+
+// A "profile" record. Counts are absent when the platform (or the grant) gave none.
+struct ProfileRecord {
+  std::string platform_user_id;
+  std::string display_name;
+  std::string avatar_url;
+  std::optional<int64_t> follower_count;
+  std::optional<int64_t> following_count;
+  std::string business_category;
+  std::string shop_url;
+  std::string region;
+  std::map<std::string, std::string> extras;  // every other field, e.g. username, email
+};
+
 using SecretFn = std::function<std::optional<std::string>(std::string_view key)>;
 
 // One configured connection of a plugin: owns the plugin's ch_instance and destroys it on
@@ -198,6 +218,14 @@ class Instance {
   EventsResult parse_events(const WebhookRequest& request);
   SendResult send(const SendRequest& request);
   MediaResult media_url(const MediaRequest& request);
+
+  // Profile (one "profile" record). A plugin without the capability answers not_implemented,
+  // with the plugin's reason when it gave one. Implemented in instance_profile.cpp.
+  struct ProfileResult {
+    ProfileRecord profile;
+    std::optional<PluginError> error;
+  };
+  ProfileResult fetch_profile(const ProfileRequest& request);
 
   const LoadedPlugin& plugin() const { return *plugin_; }
 
