@@ -420,6 +420,25 @@ login_flow = "business"
     return body;
   }
 
+  // Starts this world with `start` (one of the start* methods) and a headless Chromium on it, for
+  // a test file's before(); the world is stopped again when starting fails.
+  async launch(start) {
+    let chromium;
+    try {
+      ({ chromium } = await import('playwright-core'));
+    } catch (e) {
+      throw new Error(`playwright-core is not installed in tests/web (run scripts/setup.sh): ${e.message}`);
+    }
+    if (!fs.existsSync(this.chromium)) throw new Error(`no ${this.chromium} (run scripts/setup.sh)`);
+    try {
+      await start(this);
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+    return chromium.launch({ executablePath: this.chromium, headless: true });
+  }
+
   async stop() {
     for (const p of this.procs.reverse()) await stopProcess(p);
     this.procs = [];

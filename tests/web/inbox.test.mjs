@@ -13,20 +13,7 @@ const world = new World();
 let browser;
 
 before(async () => {
-  let chromium;
-  try {
-    ({ chromium } = await import('playwright-core'));
-  } catch (e) {
-    throw new Error(`playwright-core is not installed in tests/web (run scripts/setup.sh): ${e.message}`);
-  }
-  if (!fs.existsSync(world.chromium)) throw new Error(`no ${world.chromium} (run scripts/setup.sh)`);
-  try {
-    await world.startInbox();
-  } catch (e) {
-    await world.stop();
-    throw e;
-  }
-  browser = await chromium.launch({ executablePath: world.chromium, headless: true });
+  browser = await world.launch((w) => w.startInbox());
 });
 
 after(async () => {

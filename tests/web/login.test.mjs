@@ -4,7 +4,6 @@
 // the session, and a declined consent stores nothing. No token ever reaches a page or the log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { World } from './harness.mjs';
 
@@ -12,20 +11,7 @@ const world = new World();
 let browser;
 
 before(async () => {
-  let chromium;
-  try {
-    ({ chromium } = await import('playwright-core'));
-  } catch (e) {
-    throw new Error(`playwright-core is not installed in tests/web (run scripts/setup.sh): ${e.message}`);
-  }
-  if (!fs.existsSync(world.chromium)) throw new Error(`no ${world.chromium} (run scripts/setup.sh)`);
-  try {
-    await world.startLogin();
-  } catch (e) {
-    await world.stop();
-    throw e;
-  }
-  browser = await chromium.launch({ executablePath: world.chromium, headless: true });
+  browser = await world.launch((w) => w.startLogin());
 });
 
 after(async () => {
