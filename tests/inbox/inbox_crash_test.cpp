@@ -11,13 +11,8 @@
 #include <connhost/sandbox/http_client.hpp>
 #include <connhost/sandbox/sandbox.hpp>
 
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -28,9 +23,9 @@
 
 #include "inbox_config.hpp"
 #include "store/session.hpp"
+#include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
-extern char** environ;
 
 namespace connhost::test {
 namespace {
@@ -38,11 +33,6 @@ namespace {
 constexpr int kDrivers = 6;
 constexpr int kPerDriver = 60;  // 360 deliveries in all
 constexpr long long kKillAfter = 120;
-
-struct Child {
-  pid_t pid = -1;
-  int pidfd = -1;
-};
 
 uint16_t free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -89,56 +79,19 @@ class InboxCrashTest : public ::testing::Test {
   }
 
   Child spawn() {
-    std::vector<std::string> args{CONNHOST_BIN,    "--config", config_file.string(),
-                                  "serve",         "--listen", "127.0.0.1:" + std::to_string(port),
-                                  "--no-scheduler"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    std::string log = (dir.path() / "connhost.log").string();
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0644);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    Child c;
-    int rc = posix_spawn(&c.pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) throw std::runtime_error(std::string("posix_spawn: ") + std::strerror(rc));
-    c.pidfd = static_cast<int>(::syscall(SYS_pidfd_open, c.pid, 0));
-    return c;
+    return spawn_child({CONNHOST_BIN, "--config", config_file.string(), "serve", "--listen",
+                        "127.0.0.1:" + std::to_string(port), "--no-scheduler"},
+                       (dir.path() / "connhost.log").string());
   }
 
-  static bool exited_within(const Child& c, int ms) {
-    pollfd p{c.pidfd, POLLIN, 0};
-    for (;;) {
-      int n = ::poll(&p, 1, ms);
-      if (n < 0 && errno == EINTR) continue;
-      return n > 0;
-    }
-  }
-
-  static int reap(Child& c) {
-    int status = 0;
-    while (::waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (c.pidfd >= 0) ::close(c.pidfd);
-    c = {};
-    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-  }
-
-  std::string log_text() {
-    std::ifstream in(dir.path() / "connhost.log");
-    std::string t((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return t.size() > 4000 ? t.substr(t.size() - 4000) : t;
-  }
+  std::string log_text() { return log_tail((dir.path() / "connhost.log").string()); }
 
   // Polls /readyz while the process starts and migrates (the only waiting here).
   void wait_ready() {
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     std::string url = "http://127.0.0.1:" + std::to_string(port) + "/readyz";
     while (std::chrono::steady_clock::now() < until) {
-      ASSERT_FALSE(exited_within(child, 0)) << "serve exited: " << log_text();
+      ASSERT_FALSE(wait_exit(child, 0)) << "serve exited: " << log_text();
       try {
         if (sandbox::http_request("GET", url, {}, "").status == 200) return;
       } catch (const std::exception&) {
@@ -289,7 +242,7 @@ void InboxCrashTest::run() {
   auto after = sb->send_webhooks(w);
   EXPECT_EQ(after.statuses, std::vector<int>{200});
   ::kill(child.pid, SIGTERM);
-  ASSERT_TRUE(exited_within(child, 30'000)) << log_text();
+  ASSERT_TRUE(wait_exit(child, 30'000)) << log_text();
   EXPECT_EQ(reap(child), 0) << log_text();
 }
 

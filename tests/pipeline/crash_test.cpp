@@ -3,12 +3,7 @@
 // completion. campaign_daily must equal that of an uninterrupted run into a fresh store, and
 // after every kill the rows already there must be rows of that run (nothing half-written).
 
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,22 +12,23 @@
 #include <random>
 
 #include "pipeline_fixture.hpp"
+#include "support/child_process.hpp"
 
-extern char** environ;
 
 namespace connhost::testing {
 namespace {
+
+using test::Child;
+using test::log_tail;
+using test::reap;
+using test::spawn_child;
+using test::wait_exit;
 
 // About twelve months, all settled in the sandbox (its today is 2026-11-20, Meta settles in 28
 // days), so that an uninterrupted run and an interrupted one read the same numbers.
 constexpr const char* kFrom = "2025-10-20";
 constexpr const char* kTo = "2026-10-15";
 constexpr int kKills = 6;
-
-struct Child {
-  pid_t pid = -1;
-  int pidfd = -1;
-};
 
 class CrashTest : public PipelineTest, public ::testing::WithParamInterface<std::string> {
  protected:
@@ -49,64 +45,12 @@ class CrashTest : public PipelineTest, public ::testing::WithParamInterface<std:
   }
 
   Child spawn(const std::filesystem::path& config_file) {
-    std::vector<std::string> args{CONNHOST_BIN,
-                                  "--config",
-                                  config_file.string(),
-                                  "sync",
-                                  GetParam() + "_sync",
-                                  "--from",
-                                  kFrom,
-                                  "--to",
-                                  kTo,
-                                  "--no-progress"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    std::string log = (dir.path() / "connhost.log").string();
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0644);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    Child c;
-    int rc = posix_spawn(&c.pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) throw std::runtime_error("posix_spawn " + args[0] + ": " + std::strerror(rc));
-    c.pidfd = static_cast<int>(::syscall(SYS_pidfd_open, c.pid, 0));
-    if (c.pidfd < 0) {
-      ::kill(c.pid, SIGKILL);
-      ::waitpid(c.pid, nullptr, 0);
-      throw std::runtime_error(std::string("pidfd_open: ") + std::strerror(errno));
-    }
-    return c;
+    return spawn_child({CONNHOST_BIN, "--config", config_file.string(), "sync",
+                        GetParam() + "_sync", "--from", kFrom, "--to", kTo, "--no-progress"},
+                       (dir.path() / "connhost.log").string());
   }
 
-  // Waits up to `ms` for the child to exit (ms < 0: forever); true when it did.
-  static bool wait_exit(const Child& c, int ms) {
-    pollfd p{c.pidfd, POLLIN, 0};
-    for (;;) {
-      int n = ::poll(&p, 1, ms);
-      if (n < 0 && errno == EINTR) continue;
-      return n > 0;
-    }
-  }
-
-  // Reaps the child; its exit status (128 + signal when killed).
-  static int reap(Child& c) {
-    int status = 0;
-    while (::waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    ::close(c.pidfd);
-    c = {};
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return WEXITSTATUS(status);
-  }
-
-  std::string log_text() {
-    std::ifstream in(dir.path() / "connhost.log");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return text.size() > 4000 ? text.substr(text.size() - 4000) : text;
-  }
+  std::string log_text() { return log_tail((dir.path() / "connhost.log").string()); }
 
   std::vector<DailyRow> table_of(const std::string& store_file) {
     store::StoreOptions so;
