@@ -13,7 +13,7 @@ PACKAGES=(
   libcli11-dev libhowardhinnant-date-dev tzdata
   clang-14 libclang-rt-14-dev
   postgresql-15 postgresql-client-15
-  curl ca-certificates wrk
+  curl ca-certificates openssl wrk
   chromium
 )
 # The browser tests (tests/web) run node. A node that is already there (Debian's or another
