@@ -2,10 +2,15 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "cli/host_context.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace connhost::cli {
 
@@ -79,5 +84,10 @@ struct InboxReplayOptions {
   bool all = false;        // processed and failed events
 };
 int inbox_replay(const GlobalOptions& options, const InboxReplayOptions& o);
+
+// Contacts (core/cli/contacts_command.cpp): list/search, show, history, consent, export, erase,
+// sync. Registers its subcommands itself, so that main.cpp stays one line per group.
+void add_contacts_commands(CLI::App& app, const GlobalOptions& g, int& rc,
+                           const std::function<void()>& finish);
 
 }  // namespace connhost::cli

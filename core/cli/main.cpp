@@ -144,6 +144,8 @@ int main(int argc, char** argv) {
                                "only the event with this platform event id (any state)");
   inbox_replay_cmd->callback([&] { finish(), rc = inbox_replay(g, iro); });
 
+  add_contacts_commands(app, g, rc, finish);
+
   AuthOptions ao;
   auto* auth = app.add_subcommand(
       "auth", "sign in a connection without a browser callback; list and revoke grants");

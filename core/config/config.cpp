@@ -24,7 +24,7 @@ using detail::Document;
 using detail::Names;
 
 const Names kTopKeys = {"host",      "store",     "server", "connections",
-                        "pipelines", "reporting", "vault"};
+                        "pipelines", "reporting", "vault",  "contacts"};
 const Names kVaultKeys = {"active_key", "keys"};
 const Names kReportingKeys = {"categories_file", "currency", "fx_file"};
 const Names kHostKeys = {"plugin_dirs", "log_level", "log_format"};
@@ -352,6 +352,7 @@ LoadResult load_string(std::string_view toml, const fs::path& pretend_file,
     cfg.pipelines = detail::read_pipelines(doc, doc.table_at(*root, "pipelines"), index);
     read_reporting(doc, doc.table_at(*root, "reporting"), cfg.reporting, rules_errors);
     read_vault(doc, doc.table_at(*root, "vault"), cfg.vault);
+    detail::read_contacts(doc, doc.table_at(*root, "contacts"), cfg.contacts);
   }
   out.errors = doc.take_errors();
   for (auto& e : rules_errors) out.errors.push_back(std::move(e));

@@ -50,6 +50,16 @@
 //   currency = "USD"                 # the reporting currency, ISO 4217; default "USD"
 //   fx_file = "fx.csv"               # optional: what `connhost fx load` reads without FILE
 //
+//   [contacts]                       # profile sync and its data governance (docs/contacts.md)
+//   on_revoke = "freeze"             # freeze (default) | erase: what a revoked grant's profile
+//                                    # becomes
+//   refresh_after_hours = 24         # a grant's profile is due again this long after its last
+//                                    # sync, 1 .. 8760
+//   [contacts.fields]                # the attributes that may be kept; anything else is dropped
+//   display_name = "keep"            # before it is stored. keep | hash (SHA-256 of the trimmed,
+//   email = "hash"                   # lower-cased value) | "truncate:N" (the first N characters)
+//   bio_description = "truncate:80"  # absent table: the standard attributes, kept
+//
 //   [vault]                          # the token vault (core/vault, docs/login.md); optional
 //   active_key = "k2026"             # the key id new secrets are encrypted with; required
 //                                    # with [vault.keys], and must be one of them
@@ -173,6 +183,29 @@ struct VaultSettings {
   bool configured() const { return !active_key.empty(); }
 };
 
+// [contacts]: what profile sync may keep of a profile, and what a revoked grant's profile becomes.
+struct FieldRule {
+  enum class Action { keep, hash, truncate };
+  Action action = Action::keep;
+  int64_t length = 0;  // truncate: the code points kept, >= 1
+};
+
+struct ContactsSettings {
+  // The attributes that may be kept, by normalized name (display_name, avatar_url, follower_count,
+  // following_count, business_category, shop_url, region, or a connector's extra such as email or
+  // username). Without [contacts.fields], the standard attributes (kStandardContactFields), kept.
+  std::map<std::string, FieldRule, std::less<>> fields;
+  enum class OnRevoke { freeze, erase };
+  OnRevoke on_revoke = OnRevoke::freeze;
+  int64_t refresh_after_hours = 24;
+};
+
+// The attributes kept when [contacts.fields] is absent: none of them names or reaches a person
+// beyond what the profile shows publicly.
+inline constexpr std::string_view kStandardContactFields[] = {
+    "display_name",      "avatar_url", "follower_count", "following_count",
+    "business_category", "shop_url",   "region"};
+
 struct HostConfig {
   std::filesystem::path file;                      // absolute
   std::vector<std::filesystem::path> plugin_dirs;  // absolute
@@ -185,6 +218,7 @@ struct HostConfig {
   std::vector<Pipeline> pipelines;      // in file order
   ReportingSettings reporting;
   VaultSettings vault;
+  ContactsSettings contacts;
 
   const Connection* connection(std::string_view name) const;
 };

@@ -95,4 +95,7 @@ std::vector<Connection> read_connections(Document& doc, const toml::table* t,
 std::vector<Pipeline> read_pipelines(Document& doc, const toml::table* t,
                                      const ConnectionIndex& index);
 
+// [contacts] and [contacts.fields].
+void read_contacts(Document& doc, const toml::table* t, ContactsSettings& contacts);
+
 }  // namespace connhost::config::detail

@@ -226,6 +226,14 @@ class Instance {
     std::optional<PluginError> error;
   };
   ProfileResult fetch_profile(const ProfileRequest& request);
+  // The scopes a profile fetch needs (ABI 1.2, ch_profile_v1.required_scopes), so that the host
+  // can refuse a grant without them and name what is missing. Empty when the plugin does not say
+  // (an ABI 1.1 plugin) or needs none.
+  struct ScopesResult {
+    std::vector<std::string> scopes;
+    std::optional<PluginError> error;
+  };
+  ScopesResult profile_required_scopes();
 
   const LoadedPlugin& plugin() const { return *plugin_; }
 

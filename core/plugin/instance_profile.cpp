@@ -98,4 +98,8 @@ Instance::ProfileResult Instance::fetch_profile(const ProfileRequest& request) {
   return out;
 }
 
+Instance::ScopesResult Instance::profile_required_scopes() {
+  return {};
+}
+
 }  // namespace connhost::plugin

@@ -62,9 +62,10 @@ TEST_F(StorePostgresTest, MigratesFromZeroToLatest) {
       store.tables(),
       ElementsAre("ad_accounts", "ad_campaigns", "attachments", "campaign_categories",
                   "campaign_daily", "category_overrides", "category_rules", "connections",
-                  "contact_identities", "contacts", "conversations", "data_generation", "fx_rates",
-                  "grants", "inbox_events", "login_sessions", "messages", "schema_version",
-                  "stream_state", "sync_runs", "users", "webhook_deliveries"));
+                  "consent_log", "contact_attributes", "contact_erasures", "contact_identities",
+                  "contact_versions", "contacts", "conversations", "data_generation", "fx_rates",
+                  "grants", "inbox_events", "login_sessions", "messages", "profile_syncs",
+                  "schema_version", "stream_state", "sync_runs", "users", "webhook_deliveries"));
   EXPECT_EQ(count_versions(store), static_cast<int>(migrations().size()));
 }
 

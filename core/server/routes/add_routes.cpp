@@ -12,6 +12,7 @@ void add_routes(Router& router, ServerContext& ctx) {
   add_grants_routes(router, ctx);
   add_webhook_routes(router, ctx);
   add_messaging_routes(router, ctx);
+  add_contacts_routes(router, ctx);
   add_openapi_route(router);
 }
 

@@ -39,6 +39,8 @@ void add_grants_routes(Router& router, ServerContext& ctx);
 void add_webhook_routes(Router& router, ServerContext& ctx);
 // The messaging API: /api/conversations..., /api/messages/{id}, /api/attachments/{id}.
 void add_messaging_routes(Router& router, ServerContext& ctx);
+// Contacts: /api/contacts..., their history and consent, the CSV export, erasure.
+void add_contacts_routes(Router& router, ServerContext& ctx);
 
 void add_routes(Router& router, ServerContext& ctx);
 

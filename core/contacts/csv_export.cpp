@@ -1,0 +1,1 @@
+#include "contacts/csv_export.hpp"

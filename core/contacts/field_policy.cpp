@@ -1,0 +1,1 @@
+#include "contacts/field_policy.hpp"

@@ -1,0 +1,1 @@
+#include "contacts/profile_sync.hpp"

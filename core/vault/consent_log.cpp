@@ -1,0 +1,1 @@
+#include "vault/consent_log.hpp"
