@@ -34,21 +34,6 @@ namespace {
 
 constexpr size_t kStoreConnections = 4;
 
-// The configured key, or an error message. A key that cannot be read now is a configuration
-// error: serving without it would silently drop the protection ops asked for.
-std::optional<std::vector<server::ApiKey>> api_keys(const config::HostConfig& cfg,
-                                                    std::string& error) {
-  std::vector<server::ApiKey> keys;
-  if (!cfg.server.api_key) return keys;
-  auto v = config::resolve_secret(*cfg.server.api_key);
-  if (!v.ok()) {
-    error = "server.api_key: " + v.error;
-    return std::nullopt;
-  }
-  keys.push_back({.id = "default", .secret = *v.value});
-  return keys;
-}
-
 // The pipeline runs of this host: one store connection and one Runner shared by the runs the
 // API starts (the Launcher) and, unless --no-scheduler, the scheduled ones on their own thread.
 class HostRuns {
@@ -97,7 +82,7 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     return kExitUsage;
   }
   std::string key_error;
-  auto keys = api_keys(cfg, key_error);
+  auto keys = server::api_keys_from_config(cfg, key_error);
   if (!keys) {
     std::cerr << cfg.file.string() << ": " << key_error << '\n';
     return kExitConfigInvalid;
@@ -185,7 +170,8 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     // The webhook inbox: each its own store connection; the processor also takes what a previous
     // process left pending.
     auto write_gate = std::make_shared<inbox::WriteGate>();
-    inbox::Processor processor([&cfg] { return open_store(cfg); }, {.write_gate = write_gate});
+    inbox::Processor processor([&cfg] { return open_store(cfg); },
+                               {.write_gate = write_gate, .contacts = cfg.contacts});
     inbox::InboxWriter inbox_writer(
         [&cfg] { return open_store(cfg); },
         {.committed = [&processor] { processor.notify(); }, .write_gate = write_gate});

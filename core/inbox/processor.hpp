@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "config/config.hpp"
 #include "inbox/write_gate.hpp"
 #include "metrics/metrics.hpp"
 #include "plugin/instance.hpp"
@@ -52,6 +53,9 @@ class Processor {
     std::shared_ptr<WriteGate> write_gate;
     // How long a transaction waits for the writer's queue to empty before it goes anyway.
     std::chrono::milliseconds max_yield{250};
+    // What a deauthorization event (TikTok authorization.removed) does to the profile of the
+    // grant it revokes (contacts/revocation.hpp).
+    config::ContactsSettings contacts;
   };
   Processor(std::function<store::Store()> open, Options options,
             metrics::Registry& metrics = metrics::global());

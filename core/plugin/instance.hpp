@@ -223,6 +223,10 @@ class Instance {
   // with the plugin's reason when it gave one. Implemented in instance_profile.cpp.
   struct ProfileResult {
     ProfileRecord profile;
+    // The businesses the grant manages, as profiles of their own (ABI 1.2: records of kind
+    // "business_profile", same keys): a Meta user's Pages and Instagram business accounts. Each
+    // becomes a contact of its own.
+    std::vector<ProfileRecord> businesses;
     std::optional<PluginError> error;
   };
   ProfileResult fetch_profile(const ProfileRequest& request);

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "config/secret.hpp"
+
 namespace connhost::server {
 namespace {
 
@@ -15,6 +17,19 @@ std::array<unsigned char, 32> digest(std::string_view s) {
 }
 
 }  // namespace
+
+std::optional<std::vector<ApiKey>> api_keys_from_config(const config::HostConfig& cfg,
+                                                        std::string& error) {
+  std::vector<ApiKey> keys;
+  if (!cfg.server.api_key) return keys;
+  auto v = config::resolve_secret(*cfg.server.api_key);
+  if (!v.ok()) {
+    error = "server.api_key: " + v.error;
+    return std::nullopt;
+  }
+  keys.push_back({.id = "default", .secret = *v.value});
+  return keys;
+}
 
 bool ApiKey::has_scope(std::string_view scope) const {
   return std::any_of(scopes.begin(), scopes.end(),

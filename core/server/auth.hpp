@@ -5,9 +5,12 @@
 // (issue #8 wants a "pii" scope) without changing how requests are checked.
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "config/config.hpp"
 
 namespace connhost::server {
 
@@ -18,6 +21,11 @@ struct ApiKey {
 
   bool has_scope(std::string_view scope) const;
 };
+
+// The keys [server] configures, or nullopt with `error` set. A key that cannot be read now is a
+// configuration error: serving without it would silently drop the protection ops asked for.
+std::optional<std::vector<ApiKey>> api_keys_from_config(const config::HostConfig& cfg,
+                                                        std::string& error);
 
 class Auth {
  public:

@@ -61,6 +61,10 @@ struct ServerContext {
   // Reads the connections' "${grant:...}" secrets from the vault (login/grant_tokens.hpp);
   // empty: such a secret fails with a config error.
   pipeline::GrantResolver grants;
+  // Called after a sign-in stored (or renewed) grant `grant_id`, outside any transaction: the
+  // profile sync of that grant (contacts/profile_sync.hpp). Failures are its own to log; empty:
+  // nothing happens.
+  std::function<void(int64_t grant_id)> grant_stored;
   // The clock of due times and ages; tests may pin it.
   std::function<std::chrono::system_clock::time_point()> now = [] {
     return std::chrono::system_clock::now();
