@@ -41,4 +41,8 @@ struct ConsentEntry {
 // One grant's log, oldest first.
 std::vector<ConsentEntry> consent_log(soci::session& sql, int64_t grant_id);
 
+// Whether two scope strings grant the same scopes: compared as sets, split on commas and spaces
+// (the platforms' notations), so another order is no change of consent.
+bool same_scopes(std::string_view a, std::string_view b);
+
 }  // namespace connhost::vault

@@ -5,6 +5,7 @@
 #include "log/secret_mask.hpp"
 #include "store/dynamic_query.hpp"
 #include "store/timestamp.hpp"
+#include "vault/consent_log.hpp"
 
 namespace connhost::vault {
 namespace {
@@ -136,8 +137,22 @@ int64_t upsert_grant(soci::session& sql, const Keyring& keyring, const GrantInpu
   long long user = g.user_id;
 
   soci::transaction tx(sql);
-  auto existing = find_grant_id(sql, connection, platform_user);
-  long long id = existing.value_or(0);
+  struct Stored {
+    long long id;
+    std::string status, scopes;
+  };
+  std::optional<Stored> existing;
+  {
+    store::DynamicQuery q;
+    q.sql("SELECT id, status, scopes FROM grants WHERE connection = ")
+        .bind(connection)
+        .sql(" AND platform_user_id = ")
+        .bind(platform_user);
+    q.each(sql, [&](const soci::row& r) {
+      existing = Stored{store::int_at(r, 0), store::text_at(r, 1), store::text_at(r, 2)};
+    });
+  }
+  long long id = existing ? existing->id : 0;
   if (!existing) {
     // The row first, without tokens: the id is part of what each token is sealed for.
     sql << "INSERT INTO grants (user_id, connection, platform_user_id, scopes, key_id, status, "
@@ -159,6 +174,23 @@ int64_t upsert_grant(soci::session& sql, const Keyring& keyring, const GrantInpu
       soci::use(user), soci::use(scopes), soci::use(access), soci::use(refresh, refresh_ind),
       soci::use(key_id), soci::use(expires, expires_ind),
       soci::use(refresh_expires, refresh_expires_ind), soci::use(now), soci::use(id);
+
+  ConsentRecord consent{
+      .grant_id = id, .connection = connection, .scopes = scopes, .source = g.consent_source};
+  if (!existing || existing->status != to_string(GrantStatus::active)) {
+    consent.event = ConsentEvent::granted;
+    record_consent(sql, consent);
+  } else if (!same_scopes(existing->scopes, scopes)) {
+    consent.event = ConsentEvent::changed;
+    consent.previous_scopes = existing->scopes;
+    record_consent(sql, consent);
+  }
+  // A sign-in again with the same scopes on an active grant logs nothing. The log answers an
+  // auditor's question "which scopes did this person consent to, from when to when": the
+  // 'granted' entry opened that period and nothing in it changed. The sign-in is not a fresh act
+  // of consent either: Google and TikTok skip the consent screen for an app already authorized,
+  // so an entry would claim a consent the person was never asked for (and every sign-in would
+  // bury the real changes). Sign-ins have their own record: the grant's updated_at.
   tx.commit();
   return id;
 }
@@ -205,7 +237,22 @@ bool set_grant_status(soci::session& sql, int64_t id, GrantStatus status) {
   return st.get_affected_rows() > 0;
 }
 
-bool revoke_grant(soci::session& sql, int64_t id) {
+bool revoke_grant(soci::session& sql, int64_t id, std::string_view source,
+                  std::optional<std::string> detail) {
+  std::optional<ConsentRecord> consent;
+  {
+    store::DynamicQuery q;
+    q.sql("SELECT connection, scopes, status FROM grants WHERE id = ").bind(std::to_string(id));
+    q.each(sql, [&](const soci::row& r) {
+      if (store::text_at(r, 2) == to_string(GrantStatus::revoked)) return;
+      consent = ConsentRecord{.grant_id = id,
+                              .connection = store::text_at(r, 0),
+                              .event = ConsentEvent::revoked,
+                              .scopes = store::text_at(r, 1),
+                              .source = std::string(source),
+                              .detail = detail};
+    });
+  }
   std::string now = store::now_timestamp();
   long long key = id;
   soci::statement st =
@@ -213,7 +260,10 @@ bool revoke_grant(soci::session& sql, int64_t id) {
                       "status = 'revoked', updated_at = :t WHERE id = :id",
        soci::use(now), soci::use(key));
   st.execute(true);
-  return st.get_affected_rows() > 0;
+  bool found = st.get_affected_rows() > 0;
+  // Revoking a revoked grant again (a second webhook, a retried API call) is no new event.
+  if (found && consent) record_consent(sql, *consent);
+  return found;
 }
 
 bool try_refresh_lease(soci::session& sql, int64_t id, std::string_view owner,
@@ -271,9 +321,15 @@ bool store_refreshed(soci::session& sql, const Keyring& keyring, int64_t id, std
   // The stored refresh token is kept (and re-sealed, since the key may have changed) when the
   // platform sent none: Google's refresh answers never carry one.
   std::optional<std::string> stored_refresh;
+  std::string stored_scopes, connection;
   store::DynamicQuery q;
-  q.sql("SELECT refresh_token_enc FROM grants WHERE id = ").bind(std::to_string(id));
-  q.each(sql, [&](const soci::row& r) { stored_refresh = store::nullable_text_at(r, 0); });
+  q.sql("SELECT refresh_token_enc, scopes, connection FROM grants WHERE id = ")
+      .bind(std::to_string(id));
+  q.each(sql, [&](const soci::row& r) {
+    stored_refresh = store::nullable_text_at(r, 0);
+    stored_scopes = store::text_at(r, 1);
+    connection = store::text_at(r, 2);
+  });
   std::optional<SecretText> refresh = t.refresh_token;
   if (!refresh) refresh = open_token(keyring, stored_refresh, id, kRefresh);
 
@@ -299,6 +355,13 @@ bool store_refreshed(soci::session& sql, const Keyring& keyring, int64_t id, std
        soci::use(key), soci::use(who));
   st.execute(true);
   bool written = st.get_affected_rows() > 0;
+  if (written && t.scopes && !same_scopes(stored_scopes, *t.scopes))
+    record_consent(sql, ConsentRecord{.grant_id = id,
+                                      .connection = connection,
+                                      .event = ConsentEvent::changed,
+                                      .scopes = *t.scopes,
+                                      .previous_scopes = stored_scopes,
+                                      .source = "refresh"});
   tx.commit();
   return written;
 }

@@ -48,6 +48,9 @@ struct GrantInput {
   std::optional<SecretText> refresh_token;  // nullopt: the platform gave none
   std::optional<std::string> expires_at;    // of the access token
   std::optional<std::string> refresh_expires_at;
+  // Who brought the grant, for the consent log (vault/consent_log.hpp): "login" for a sign-in,
+  // "cli" for `connhost auth add`.
+  std::string consent_source = "login";
 };
 
 // A grant without its tokens: what lists, status pages and rotation look at.
@@ -78,8 +81,10 @@ struct Grant {
 // Stores the grant of (connection, platform_user_id): a new row, or the existing one with its
 // user, scopes, expiries and both tokens replaced (refresh_token nullopt clears the stored one;
 // a refresh that brings no new refresh token should pass the old one) and its status back to
-// active. Tokens are sealed with the active key. Returns the grant's id. Throws VaultUnavailable
-// without a key, VaultError, or soci::soci_error.
+// active. Tokens are sealed with the active key. In the same transaction it logs the consent
+// (vault/consent_log.hpp): 'granted' for a new grant or one back from revoked or reauth_required,
+// 'changed' when the scopes differ from the stored ones. Returns the grant's id. Throws
+// VaultUnavailable without a key, VaultError, or soci::soci_error.
 int64_t upsert_grant(soci::session& sql, const Keyring& keyring, const GrantInput& grant);
 
 std::optional<int64_t> find_grant_id(soci::session& sql, std::string_view connection,
@@ -104,8 +109,12 @@ std::vector<GrantInfo> list_grants(soci::session& sql, const GrantFilter& filter
 // False when there is no such grant.
 bool set_grant_status(soci::session& sql, int64_t id, GrantStatus status);
 // Deletes both tokens and marks the grant revoked; the row stays as a record. Revoking at the
-// platform is the caller's part. False when there is no such grant.
-bool revoke_grant(soci::session& sql, int64_t id);
+// platform is the caller's part. Logs 'revoked' with `source` (api | cli | webhook) and `detail`
+// (e.g. the platform's reason; no PII) when the grant was not revoked already. Opens no
+// transaction, so that it can join the caller's (the inbox processor's is a raw BEGIN): call it
+// inside one for the change and its log entry to be atomic. False when there is no such grant.
+bool revoke_grant(soci::session& sql, int64_t id, std::string_view source = "api",
+                  std::optional<std::string> detail = {});
 
 // Refresh leases (migration 8). A grant is refreshed by whoever holds its lease, a row-level
 // claim in the database, so that two threads or two hosts never refresh one grant at once: with
@@ -139,7 +148,9 @@ struct RefreshedTokens {
   std::optional<std::string> scopes;              // nullopt: keep the stored ones
 };
 // Writes the tokens of a refresh, sealed under the active key, only while `owner` holds the lease
-// and the grant is active; clears the failure count. False (nothing written) otherwise.
+// and the grant is active; clears the failure count. New scopes that differ from the stored ones
+// are logged as 'changed' (source "refresh") in the same transaction. False (nothing written)
+// otherwise.
 bool store_refreshed(soci::session& sql, const Keyring& keyring, int64_t id, std::string_view owner,
                      const RefreshedTokens& tokens);
 // A failed refresh: counts it and keeps the message (which must hold no secret). With
