@@ -50,7 +50,8 @@ struct SyncServices {
 
 struct GrantSync {
   int64_t grant_id = 0;
-  // ok | unchanged | failed | needs_scope | unsupported | stopped (revoked or needs sign-in)
+  // ok (a new version) | unchanged | failed | needs_scope | unsupported | stopped (revoked, needs
+  // a new sign-in, or the identity is frozen) | not_due (sync_connection only: nothing to do)
   std::string status;
   std::optional<int64_t> contact_id;
   bool new_version = false;

@@ -59,12 +59,79 @@ std::optional<std::chrono::system_clock::time_point> Runner::last_start(
   return last_run_start(store_, pipeline);
 }
 
+Runner::ActiveSlot::~ActiveSlot() {
+  std::lock_guard lock(runner->active_mutex_);
+  runner->active_.erase(name);
+}
+
+std::unique_ptr<Runner::ActiveSlot> Runner::claim(const std::string& pipeline) {
+  std::lock_guard lock(active_mutex_);
+  if (auto it = active_.find(pipeline); it != active_.end())
+    throw AlreadyRunning(pipeline, it->second);
+  active_[pipeline] = 0;
+  return std::unique_ptr<ActiveSlot>(new ActiveSlot{this, pipeline});
+}
+
+int64_t Runner::record_start(const config::Pipeline& p, const RunStart& start) {
+  int64_t id = 0;
+  {
+    std::lock_guard lock(store_mutex_);
+    const config::Connection* conn = config_.connection(p.connection);
+    std::string name = conn->name, plugin_id = conn->plugin;
+    store_.session() << "INSERT INTO connections (name, plugin) VALUES (:n, :p) ON CONFLICT "
+                        "(name) DO UPDATE SET plugin = excluded.plugin",
+        soci::use(name), soci::use(plugin_id);
+    mark_interrupted_runs(store_);
+    id = begin_run(store_, start);
+  }
+  std::lock_guard lock(active_mutex_);
+  active_[p.name] = id;
+  return id;
+}
+
+RunResult Runner::run_profile(const config::Pipeline& p, const RunOptions& o) {
+  if (!profile_sync_)
+    throw std::invalid_argument("pipeline " + p.name +
+                                " is a profile pipeline, and this command cannot run profile "
+                                "syncs; run it with connhost sync, run or serve");
+  auto slot = claim(p.name);
+  RunResult result;
+  result.run_id = record_start(p, {p.name, p.connection, o.origin, std::nullopt, std::nullopt});
+  Heartbeat heartbeat(store_, store_mutex_, result.run_id);
+  if (o.on_started) o.on_started(result.run_id);
+
+  std::optional<plugin::PluginError> fatal;
+  ProfileRunSummary summary;
+  try {
+    summary = profile_sync_(p, o);
+    fatal = summary.error;
+  } catch (const std::exception& e) {
+    fatal = plugin::PluginError{CH_ERROR_INTERNAL, std::nullopt, e.what()};
+  }
+  // A run's rows are what it stored: here the profiles that got a new version.
+  result.rows = summary.synced;
+  result.status = fatal ? "failed" : "succeeded";
+  result.error = fatal;
+  result.profile = std::move(summary);
+  metrics::sync_rows(p.name).inc(static_cast<double>(result.rows));
+  if (fatal) metrics::sync_errors(p.name, plugin::category_name(fatal->category)).inc();
+  std::lock_guard lock(store_mutex_);
+  RunEnd end{result.status, result.rows, result.requests, std::nullopt, std::nullopt};
+  if (fatal) {
+    end.error_category = std::string(plugin::category_name(fatal->category));
+    end.error = fatal->message;
+  }
+  finish_run(store_, result.run_id, end);
+  return result;
+}
+
 RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
-  if (p.capability != "reporting")
-    throw std::invalid_argument("pipeline " + p.name + " is a " + p.capability +
-                                " pipeline; only reporting pipelines sync");
   if (!config_.connection(p.connection))
     throw std::invalid_argument("pipeline " + p.name + ": no connection '" + p.connection + "'");
+  if (p.capability == "profile") return run_profile(p, o);
+  if (p.capability != "reporting")
+    throw std::invalid_argument("pipeline " + p.name + " is a " + p.capability +
+                                " pipeline; only reporting and profile pipelines sync");
   auto setup = setup_connection(config_, registry_, p.connection, http_, grants_);
   const config::Connection* conn = setup.connection;
   const auto plugin = setup.plugin;
@@ -85,38 +152,15 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
   auto requests = settings.requests;
 
   // One run per pipeline at a time, whoever starts it; released however the run ends.
-  {
-    std::lock_guard lock(active_mutex_);
-    if (auto it = active_.find(p.name); it != active_.end())
-      throw AlreadyRunning(p.name, it->second);
-    active_[p.name] = 0;
-  }
-  struct Release {
-    Runner& r;
-    const std::string& name;
-    ~Release() {
-      std::lock_guard lock(r.active_mutex_);
-      r.active_.erase(name);
-    }
-  } release{*this, p.name};
+  auto slot = claim(p.name);
 
   RunResult result;
   auto& sql = store_.session();
   {
-    std::lock_guard lock(store_mutex_);
-    std::string name = conn->name, plugin_id = conn->plugin;
-    sql << "INSERT INTO connections (name, plugin) VALUES (:n, :p) ON CONFLICT (name) DO UPDATE "
-           "SET plugin = excluded.plugin",
-        soci::use(name), soci::use(plugin_id);
-    mark_interrupted_runs(store_);
-    RunStart start{p.name, name, o.origin, std::nullopt, std::nullopt};
+    RunStart start{p.name, conn->name, o.origin, std::nullopt, std::nullopt};
     if (from) start.window_start = format_day(*from);
     if (to) start.window_end = format_day(*to);
-    result.run_id = begin_run(store_, start);
-  }
-  {
-    std::lock_guard lock(active_mutex_);
-    active_[p.name] = result.run_id;
+    result.run_id = record_start(p, start);
   }
   Heartbeat heartbeat(store_, store_mutex_, result.run_id);
   if (o.on_started) o.on_started(result.run_id);

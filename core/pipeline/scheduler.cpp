@@ -8,11 +8,19 @@
 #include "pipeline/schedule_clock.hpp"
 
 namespace connhost::pipeline {
+namespace {
+
+// Login and messaging pipelines have nothing to run on a clock: sign-ins and webhooks drive them.
+bool scheduled(const config::Pipeline& p) {
+  return (p.capability == "reporting" || p.capability == "profile") && !p.schedule.empty();
+}
+
+}  // namespace
 
 Scheduler::Scheduler(Runner& runner, const config::HostConfig& config)
     : runner_(runner), config_(config) {
   for (const auto& p : config_.pipelines)
-    if (p.capability == "reporting" && !p.schedule.empty()) plan_.push_back({p.name, p.schedule});
+    if (scheduled(p)) plan_.push_back({p.name, p.schedule});
 }
 
 int Scheduler::run(const std::atomic<bool>& stop, std::chrono::milliseconds tick) {
@@ -25,7 +33,7 @@ int Scheduler::run(const std::atomic<bool>& stop, std::chrono::milliseconds tick
   std::vector<Entry> entries;
   auto now = std::chrono::system_clock::now();
   for (const auto& p : config_.pipelines) {
-    if (p.capability != "reporting" || p.schedule.empty()) continue;
+    if (!scheduled(p)) continue;
     auto parsed = config::parse_schedule(p.schedule);
     if (!parsed.schedule) continue;  // the config validator already refused it
     // An interval counts from the newest recorded start (of any host or origin), so a restart
@@ -41,7 +49,7 @@ int Scheduler::run(const std::atomic<bool>& stop, std::chrono::milliseconds tick
     for (auto& e : entries)
       if (e.due && (!next || *e.due < *next->due)) next = &e;
     if (!next) {
-      log::warn("scheduler: no scheduled reporting pipelines; idle");
+      log::warn("scheduler: no scheduled reporting or profile pipelines; idle");
       while (!stop) std::this_thread::sleep_for(tick);
       break;
     }
@@ -56,8 +64,14 @@ int Scheduler::run(const std::atomic<bool>& stop, std::chrono::milliseconds tick
       RunOptions o;
       o.origin = "schedule";
       auto r = runner_.run(*next->pipeline, o);
-      log::info("scheduler: {} run {} {}: {} rows, {} requests{}", next->pipeline->name, r.run_id,
-                r.status, r.rows, r.requests, r.error ? " (" + r.error->to_string() + ")" : "");
+      if (r.profile)
+        log::info("scheduler: {} run {} {}: {} synced, {} unchanged, {} failed, {} skipped{}",
+                  next->pipeline->name, r.run_id, r.status, r.profile->synced, r.profile->unchanged,
+                  r.profile->failed, r.profile->skipped,
+                  r.error ? " (" + r.error->to_string() + ")" : "");
+      else
+        log::info("scheduler: {} run {} {}: {} rows, {} requests{}", next->pipeline->name, r.run_id,
+                  r.status, r.rows, r.requests, r.error ? " (" + r.error->to_string() + ")" : "");
     } catch (const AlreadyRunning& ex) {
       // Started through the API meanwhile: that run covers this turn.
       log::info("scheduler: {}; skipped this turn", ex.what());

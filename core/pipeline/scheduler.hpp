@@ -1,7 +1,7 @@
 #pragma once
 
-// Runs the reporting pipelines that have a schedule, each when it is due, until told to stop.
-// One run at a time per host; a pipeline that never ran is due at once, an interval otherwise
+// Runs the reporting and profile pipelines that have a schedule, each when it is due, until told to
+// stop. One run at a time per host; a pipeline that never ran is due at once, an interval otherwise
 // counts from its newest recorded start.
 
 #include <atomic>
