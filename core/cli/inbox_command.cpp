@@ -67,7 +67,11 @@ int inbox_replay(const GlobalOptions& options, const InboxReplayOptions& o) {
                 << (o.connection.empty() ? "" : " on " + o.connection) << '\n';
       return kExitFailure;
     }
-    auto c = inbox::process_pending(*store);
+    // As `connhost serve` applies them: a replayed deauthorization follows [contacts] on_revoke.
+    auto c = inbox::process_pending(
+        *store, 100,
+        {.contacts = ctx.host->contacts,
+         .connection_platforms = inbox::connection_platforms(*ctx.host, ctx.registry)});
     std::cout << "reset " << reset << " event(s) to pending; processed " << c.processed
               << ", failed " << c.failed << '\n';
     return c.failed > 0 ? kExitFailure : kExitOk;

@@ -9,11 +9,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "contacts/erasure.hpp"
+#include "contacts/revocation.hpp"
 #include "inbox/event_json.hpp"
 #include "inbox/reply_window.hpp"
 #include "log/logger.hpp"
 #include "store/session.hpp"
 #include "store/timestamp.hpp"
+#include "vault/grants.hpp"
 
 namespace connhost::inbox {
 namespace {
@@ -126,12 +129,68 @@ void apply_read(soci::session& sql, const std::string& connection, const plugin:
       use(read_at), use(now), use(conversation), use(watermark), use(read_at);
 }
 
+// The platform removed the app for a user (TikTok authorization.removed, ../shared/platforms/
+// tiktok.md §2.5; https://developers.tiktok.com/doc/webhooks-events): their grants are already
+// dead at the platform, so they are revoked here only, and the profile policy applies. The
+// webhook names the app (client_key), not a connection: any connection of the platform may hold
+// the user's grant.
+void apply_deauthorization(soci::session& sql, const std::string& connection,
+                           const std::string& platform, const plugin::MessageEvent& e,
+                           const ApplyOptions& options) {
+  if (e.sender_id.empty()) throw std::invalid_argument("the deauthorization names no user");
+  std::vector<std::string> connections{connection};
+  for (const auto& [name, p] : options.connection_platforms)
+    if (p == platform && name != connection) connections.push_back(name);
+  std::string reason = extra(e, "reason_text");
+  if (reason.empty()) reason = extra(e, "reason");
+  std::optional<std::string> detail;
+  if (!reason.empty()) detail = reason;
+
+  std::vector<long long> grants;
+  for (const auto& c : connections) {
+    long long id = 0;
+    soci::statement st =
+        (sql.prepare << "SELECT id FROM grants WHERE connection = :c AND platform_user_id = :u "
+                        "AND status IN ('active', 'reauth_required') ORDER BY id",
+         use(c), use(e.sender_id), into(id));
+    st.execute();
+    while (st.fetch()) grants.push_back(id);
+  }
+  if (grants.empty()) {
+    log::info("inbox: deauthorization on {} for a user without an active grant: nothing to revoke",
+              connection);
+    return;
+  }
+  const std::string why = "consent revoked at the platform" + (reason.empty() ? "" : ": " + reason);
+  for (long long id : grants) {
+    vault::revoke_grant(sql, id, "webhook", detail);
+    auto outcome = contacts::apply_revocation(sql, options.contacts, id, why);
+    log::info("inbox: grant {} revoked by the platform's deauthorization on {}; profile {}", id,
+              connection,
+              outcome.erased   ? "erased"
+              : outcome.frozen ? "frozen"
+                               : "not synced yet");
+  }
+}
+
 }  // namespace
 
+std::map<std::string, std::string, std::less<>> connection_platforms(
+    const config::HostConfig& config, const plugin::Registry& plugins) {
+  std::map<std::string, std::string, std::less<>> out;
+  for (const auto& c : config.connections)
+    if (const auto* p = plugins.find(c.plugin)) out[c.name] = std::string(p->platform());
+  return out;
+}
+
 void apply_event(store::Store& store, const std::string& connection, const std::string& platform,
-                 const plugin::MessageEvent& e) {
+                 const plugin::MessageEvent& e, const ApplyOptions& options) {
   soci::session& sql = store.session();
   const std::string now = store::now_timestamp();
+  if (e.type == "deauthorized") {
+    apply_deauthorization(sql, connection, platform, e, options);
+    return;
+  }
   if (e.type == "read") {
     apply_read(sql, connection, e, now);
     return;
@@ -252,12 +311,26 @@ std::vector<Pending> next_pending(store::Store& store, size_t batch) {
   return out;
 }
 
-void apply_one(store::Store& store, const Pending& p) {
-  apply_event(store, p.connection, p.platform, event_from_json(p.event_json));
+// True when the event may have erased a profile (a deauthorization under on_revoke = erase):
+// after the commit the WAL is checkpointed, so the erased bytes leave it (contacts/erasure.hpp).
+bool apply_one(store::Store& store, const Pending& p, const ApplyOptions& options) {
+  auto event = event_from_json(p.event_json);
+  apply_event(store, p.connection, p.platform, event, options);
   std::string now = store::now_timestamp();
   store.session() << "UPDATE inbox_events SET status = 'processed', attempts = attempts + 1, "
                      "processed_at = :t, error = NULL WHERE id = :id",
       use(now), use(p.id);
+  return event.type == "deauthorized" &&
+         options.contacts.on_revoke == config::ContactsSettings::OnRevoke::erase;
+}
+
+void checkpoint_if(store::Store& store, bool erased) {
+  if (!erased) return;
+  try {
+    contacts::checkpoint_after_erasure(store.session());
+  } catch (const std::exception& e) {
+    log::warn("inbox: the WAL checkpoint after an erasure failed: {}", e.what());
+  }
 }
 
 void mark_failed(store::Store& store, const Pending& p, const std::string& error) {
@@ -272,7 +345,7 @@ void mark_failed(store::Store& store, const Pending& p, const std::string& error
 // One round: the batch in one transaction; when it fails, each event in its own, so one bad
 // event is marked failed and the others go through.
 ProcessCounts process_round(store::Store& store, const std::vector<Pending>& batch,
-                            WriteGate* gate = nullptr,
+                            const ApplyOptions& options, WriteGate* gate = nullptr,
                             std::chrono::milliseconds max_yield = std::chrono::milliseconds(0)) {
   ProcessCounts c;
   struct Hold {
@@ -286,8 +359,10 @@ ProcessCounts process_round(store::Store& store, const std::vector<Pending>& bat
   } hold(gate, max_yield);
   try {
     begin(store);
-    for (const auto& p : batch) apply_one(store, p);
+    bool erased = false;
+    for (const auto& p : batch) erased = apply_one(store, p, options) || erased;
     commit(store);
+    checkpoint_if(store, erased);
     c.processed = static_cast<int64_t>(batch.size());
     return c;
   } catch (const std::exception&) {
@@ -297,8 +372,9 @@ ProcessCounts process_round(store::Store& store, const std::vector<Pending>& bat
     std::string error;
     try {
       begin(store);
-      apply_one(store, p);
+      bool erased = apply_one(store, p, options);
       commit(store);
+      checkpoint_if(store, erased);
       ++c.processed;
       continue;
     } catch (const std::exception& e) {
@@ -314,12 +390,12 @@ ProcessCounts process_round(store::Store& store, const std::vector<Pending>& bat
 
 }  // namespace
 
-ProcessCounts process_pending(store::Store& store, size_t batch) {
+ProcessCounts process_pending(store::Store& store, size_t batch, const ApplyOptions& options) {
   ProcessCounts total;
   for (;;) {
     auto events = next_pending(store, batch);
     if (events.empty()) return total;
-    auto c = process_round(store, events);
+    auto c = process_round(store, events, options);
     total.processed += c.processed;
     total.failed += c.failed;
   }
@@ -368,6 +444,8 @@ void Processor::run() {
   // machine the scheduler should prefer the request threads and the writer (Linux: per thread).
   ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
   std::unique_ptr<store::Store> store;
+  const ApplyOptions apply{.contacts = options_.contacts,
+                           .connection_platforms = options_.connection_platforms};
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -381,7 +459,8 @@ void Processor::run() {
       for (;;) {
         auto events = next_pending(*store, options_.batch);
         if (events.empty()) break;
-        auto c = process_round(*store, events, options_.write_gate.get(), options_.max_yield);
+        auto c =
+            process_round(*store, events, apply, options_.write_gate.get(), options_.max_yield);
         processed_.inc(static_cast<double>(c.processed));
         failed_.inc(static_cast<double>(c.failed));
         std::lock_guard lock(mutex_);

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "inbox/write_gate.hpp"
 #include "metrics/metrics.hpp"
 #include "plugin/instance.hpp"
+#include "plugin/registry.hpp"
 #include "store/store.hpp"
 
 namespace connhost::inbox {
@@ -32,13 +34,35 @@ struct ProcessCounts {
   int64_t failed = 0;
 };
 
+// What applying an event needs beyond the event: how a deauthorization treats the profile, and
+// which connections share a platform.
+struct ApplyOptions {
+  // What a deauthorization event (TikTok authorization.removed) does to the profile of the grant
+  // it revokes (contacts/revocation.hpp): [contacts] on_revoke.
+  config::ContactsSettings contacts;
+  // Connection name -> its plugin's platform (connection_platforms). A platform's deauthorization
+  // names the user, not the connection: their grants under every connection of that platform are
+  // revoked. Without an entry, only the receiving connection's grants are.
+  std::map<std::string, std::string, std::less<>> connection_platforms;
+};
+
+// The platform of each configured connection whose plugin is loaded.
+std::map<std::string, std::string, std::less<>> connection_platforms(
+    const config::HostConfig& config, const plugin::Registry& plugins);
+
 // Processes every pending event on `store` (the caller's thread), in id order, until none is
 // left; returns what it did. Throws store::StoreError (or soci's) when the store itself fails.
-ProcessCounts process_pending(store::Store& store, size_t batch = 100);
+ProcessCounts process_pending(store::Store& store, size_t batch = 100,
+                              const ApplyOptions& options = {});
 
 // Applies one event to the model inside the caller's transaction. Throws on any failure.
+//
+// Type "deauthorized" (the platform says the user removed the app: sender_id is their platform
+// id, extras reason / reason_text) revokes their active and reauth_required grants locally
+// (the platform revoked already: no platform call), logs it as consent 'revoked' with source
+// "webhook" and the reason text, and applies options.contacts.on_revoke to each grant's profile.
 void apply_event(store::Store& store, const std::string& connection, const std::string& platform,
-                 const plugin::MessageEvent& event);
+                 const plugin::MessageEvent& event, const ApplyOptions& options = {});
 
 // The processor thread of `connhost serve`: woken by the inbox writer after each commit, and at
 // start for what a previous process left pending.
@@ -56,6 +80,9 @@ class Processor {
     // What a deauthorization event (TikTok authorization.removed) does to the profile of the
     // grant it revokes (contacts/revocation.hpp).
     config::ContactsSettings contacts;
+    // ApplyOptions::connection_platforms; empty: a deauthorization revokes the receiving
+    // connection's grants only.
+    std::map<std::string, std::string, std::less<>> connection_platforms;
   };
   Processor(std::function<store::Store()> open, Options options,
             metrics::Registry& metrics = metrics::global());

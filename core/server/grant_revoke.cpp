@@ -1,7 +1,10 @@
 #include "server/grant_revoke.hpp"
 
+#include <soci/soci.h>
+
 #include <stdexcept>
 
+#include "contacts/erasure.hpp"
 #include "http/client.hpp"
 #include "log/logger.hpp"
 #include "pipeline/connection_setup.hpp"
@@ -42,7 +45,8 @@ LoginInstance login_instance(const config::HostConfig& config, const plugin::Reg
 
 RevokeOutcome revoke_grant(soci::session& sql, const vault::Keyring* keyring,
                            const config::HostConfig& config, const plugin::Registry& plugins,
-                           std::shared_ptr<http::Client> http, int64_t grant_id, bool local_only) {
+                           std::shared_ptr<http::Client> http, int64_t grant_id, bool local_only,
+                           std::string_view source) {
   RevokeOutcome out;
   auto info = info_of(sql, grant_id);
   if (!info) {
@@ -105,7 +109,16 @@ RevokeOutcome revoke_grant(soci::session& sql, const vault::Keyring* keyring,
       out.message = "grant " + id + " revoked at the platform and locally";
     }
   }
-  vault::revoke_grant(sql, grant_id);
+  {
+    // The tokens, the consent log entry and what the policy does to the profile go together: a
+    // revoked grant whose profile still syncs (or an unlogged revocation) is never visible.
+    soci::transaction tx(sql);
+    vault::revoke_grant(sql, grant_id, source);
+    out.profile = contacts::apply_revocation(sql, config.contacts, grant_id,
+                                             "consent revoked (" + std::string(source) + ")");
+    tx.commit();
+  }
+  if (out.profile.erased) contacts::checkpoint_after_erasure(sql);
   out.result = RevokeOutcome::Result::revoked;
   out.grant = info_of(sql, grant_id);
   log::info("grants: grant {} ({}, user {}) revoked; platform: {}", grant_id, info->connection,

@@ -1,5 +1,7 @@
-// The grants store on the PostgreSQL of the ctest fixture `postgres`, a fresh database per test.
+// The grants store and its consent log on the PostgreSQL of the ctest fixture `postgres`, a fresh
+// database per test.
 
+#include "consent_log_cases.hpp"
 #include "grants_cases.hpp"
 #include "store/store.hpp"
 #include "support/postgres.hpp"
@@ -36,6 +38,12 @@ TEST_F(VaultGrantsPostgresTest, RotationMovesEverythingToTheActiveKey) {
 }
 TEST_F(VaultGrantsPostgresTest, UnavailableVaultStoresNothing) {
   expect_unavailable_vault_stores_nothing(sql());
+}
+TEST_F(VaultGrantsPostgresTest, ConsentLogFollowsTheGrant) {
+  expect_consent_log_follows_the_grant(sql());
+}
+TEST_F(VaultGrantsPostgresTest, ConsentAfterReauthIsGranted) {
+  expect_consent_after_reauth_is_granted(sql());
 }
 
 }  // namespace
