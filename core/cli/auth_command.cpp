@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/login_services.hpp"
 #include "cli/store_open.hpp"
 #include "cli/table.hpp"
 #include "http/client.hpp"
@@ -126,6 +127,7 @@ int auth_exchange(const GlobalOptions& options, const AuthOptions& a) {
   int rc = kExitOk;
   auto store = open_migrated_store(*c.config, rc);
   if (!store) return rc;
+  int64_t grant_id = 0;
   try {
     auto& sql = store->session();
     auto g = login::grant_input(t.token, a.connection, 0);
@@ -143,10 +145,18 @@ int auth_exchange(const GlobalOptions& options, const AuthOptions& a) {
     std::cout << "grant " << id << " stored for user " << g.user_id << " (platform user "
               << g.platform_user_id << ", scopes " << (g.scopes.empty() ? "-" : g.scopes)
               << ", expires " << g.expires_at.value_or("never") << ")\n";
+    grant_id = id;
   } catch (const std::exception& e) {
     std::cerr << "connhost: storing the grant failed: " << e.what() << '\n';
     return kExitFailure;
   }
+  // The new grant's profile, right away where the connection's plugin has one (docs/contacts.md,
+  // "Sync"). It never fails the sign-in: a failure is logged, and the profile pipeline retries.
+  store.reset();
+  auto ctx = HostContext::open(options);
+  auto http = std::make_shared<http::Client>();
+  LoginServices login(*c.config, ctx.registry, http, nullptr, std::move(keys.keyring));
+  login.sync_after_sign_in(grant_id);
   return kExitOk;
 }
 

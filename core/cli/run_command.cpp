@@ -35,6 +35,7 @@ int run_schedules(const GlobalOptions& options) {
     auto login = LoginServices::open(*loaded.config, ctx.registry, http, nullptr, rc);
     if (!login) return rc;
     pipeline::Runner runner(store, *loaded.config, ctx.registry, http, login->grant_resolver());
+    runner.set_profile_sync(login->profile_sync());
     // The grants' refresh runs beside the schedules, as in `connhost serve`.
     std::optional<login::RefreshLoop> refreshes;
     if (login->keyring().available())

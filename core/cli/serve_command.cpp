@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "cli/commands.hpp"
@@ -39,12 +42,14 @@ constexpr size_t kStoreConnections = 4;
 class HostRuns {
  public:
   HostRuns(const config::HostConfig& cfg, const plugin::Registry& registry, bool schedule,
-           std::shared_ptr<http::Client> http, pipeline::GrantResolver grants)
+           std::shared_ptr<http::Client> http, pipeline::GrantResolver grants,
+           pipeline::ProfileSyncFn profiles)
       : store_(open_store(cfg)),
         http_(std::move(http)),
         runner_(store_, cfg, registry, http_, std::move(grants)),
         launcher_(runner_),
         scheduler_(runner_, cfg) {
+    runner_.set_profile_sync(std::move(profiles));
     if (!schedule) return;
     for (const auto& p : scheduler_.plan()) log::info("scheduled: {} ({})", p.pipeline, p.schedule);
     thread_ = std::thread([this] { scheduler_.run(stop_); });
@@ -62,6 +67,52 @@ class HostRuns {
   pipeline::Launcher launcher_;
   pipeline::Scheduler scheduler_;
   std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// The profile sync right after a browser sign-in stored a grant, on a thread of its own: the
+// callback's answer (a redirect to the app) must not wait on the platform. Sign-ins are rare and
+// each sync is one or two requests, so one thread working through a queue is enough; what is
+// still queued at shutdown is dropped, and the next scheduled profile run picks it up (the grant
+// changed since its last sync).
+class SignInSyncs {
+ public:
+  explicit SignInSyncs(const LoginServices& login) : login_(login), thread_([this] { work(); }) {}
+  ~SignInSyncs() {
+    {
+      std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void push(int64_t grant_id) {
+    {
+      std::lock_guard lock(m_);
+      queue_.push_back(grant_id);
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void work() {
+    std::unique_lock lock(m_);
+    while (true) {
+      cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      int64_t id = queue_.front();
+      queue_.pop_front();
+      lock.unlock();
+      login_.sync_after_sign_in(id);  // logs its failures; never throws
+      lock.lock();
+    }
+  }
+
+  const LoginServices& login_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<int64_t> queue_;
+  bool stop_ = false;
   std::thread thread_;
 };
 
@@ -121,6 +172,8 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
   sctx.keyring = &login->keyring();
   sctx.http = http;
   sctx.grants = login->grant_resolver();
+  SignInSyncs sign_in_syncs(*login);
+  sctx.grant_stored = [&sign_in_syncs](int64_t grant_id) { sign_in_syncs.push(grant_id); };
   std::optional<server::ReportCache> reports;
   if (cfg.server.report_cache_seconds > 0) {
     reports.emplace(server::ReportCache::Options{
@@ -165,7 +218,8 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
   }
 
   try {
-    HostRuns runs(cfg, ctx.registry, !so.no_scheduler, http, login->grant_resolver());
+    HostRuns runs(cfg, ctx.registry, !so.no_scheduler, http, login->grant_resolver(),
+                  login->profile_sync());
     sctx.launcher = &runs.launcher();
     // The webhook inbox: each its own store connection; the processor also takes what a previous
     // process left pending.

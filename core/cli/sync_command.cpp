@@ -53,6 +53,22 @@ class ProgressView {
   bool tty_;
 };
 
+// A profile pipeline: the grants of its connection that changed or are due (profile_sync.hpp).
+int sync_profiles(pipeline::Runner& runner, const config::Pipeline& p) {
+  std::cout << "sync " << p.name << " (" << p.connection << "): profiles" << std::endl;
+  auto result = runner.run(p, {});
+  const auto& s = result.profile.value_or(pipeline::ProfileRunSummary{});
+  std::cout << "run " << result.run_id << " " << result.status << ": " << s.synced << " synced, "
+            << s.unchanged << " unchanged, " << s.failed << " failed, " << s.skipped
+            << " skipped\n";
+  for (const auto& note : s.notes) std::cout << "  " << note << '\n';
+  if (result.error) {
+    std::cerr << "connhost: sync " << p.name << " failed: " << result.error->to_string() << '\n';
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int sync(const GlobalOptions& options, const SyncOptions& s) {
@@ -98,6 +114,8 @@ int sync(const GlobalOptions& options, const SyncOptions& s) {
     auto login = LoginServices::open(cfg, ctx.registry, http, nullptr, rc);
     if (!login) return rc;
     pipeline::Runner runner(store, cfg, ctx.registry, http, login->grant_resolver());
+    runner.set_profile_sync(login->profile_sync());
+    if (pipeline->capability == "profile") return sync_profiles(runner, *pipeline);
     ProgressView view(isatty(STDERR_FILENO) && !s.no_progress);
     ro.on_progress = [&view](const pipeline::Progress& p) { view.update(p); };
     std::cout << "sync " << pipeline->name << " (" << pipeline->connection << "): "

@@ -1,5 +1,464 @@
-#include <gtest/gtest.h>
+// Profile sync (issue #8, docs/contacts.md "Sync") on SQLite against the in-process sandbox:
+// people signed in through TikTok (Login Kit and business), Meta and Google become contacts whose
+// attributes are the sandbox's own profile values, normalized; an unchanged refresh (even with a
+// re-signed picture URL) makes no version, a changed one does; the field policy drops, hashes and
+// truncates before anything is stored (the test reads the database file's bytes); a grant without
+// the needed scope or revoked makes no platform call; a connection's sync is incremental; and a
+// scheduled profile pipeline is recorded in sync_runs. Expected values come from the sandbox
+// (its fixtures, or its answers asked directly with the grant's token), never from the code under
+// test.
 
-TEST(ContactsPlaceholder, profile_sync_test) {
-  SUCCEED();
+#include <openssl/sha.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "../login/login_fixture.hpp"
+#include "contacts/profile_sync.hpp"
+#include "pipeline/run_log.hpp"
+#include "pipeline/runner.hpp"
+#include "pipeline/scheduler.hpp"
+
+namespace connhost::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+// Kept beyond the standard attributes, so that the extras each platform gives can be checked.
+constexpr const char* kAllFields =
+    "[contacts.fields]\ndisplay_name = \"keep\"\navatar_url = \"keep\"\nfollower_count = "
+    "\"keep\"\nfollowing_count = \"keep\"\nregion = \"keep\"\nusername = \"keep\"\n"
+    "bio_description = \"keep\"\nemail = \"keep\"\nlikes_count = \"keep\"\n";
+
+std::string file_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
 }
+
+std::string sha256_hex(std::string_view s) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : d) out += {kHex[c >> 4], kHex[c & 15]};
+  return out;
+}
+
+class ProfileSyncTest : public LoginTest {
+ protected:
+  void SetUp() override {
+    LoginTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(registry.find("meta"));
+    load_config(kAllFields);
+  }
+
+  // The fixture's connections plus a TikTok business login, a Meta login and a profile pipeline;
+  // `contacts` is the [contacts] part. Replaces the loaded configuration in place, so the
+  // fixture's refresher keeps seeing it.
+  void load_config(const std::string& contacts) {
+    sandbox::Credentials c;
+    std::ofstream(dir.path() / "meta_secret") << c.meta_app_secret;
+    std::string b = sb->base_url(), u = "\"" + b + "\"";
+    std::string t =
+        "[store]\npath = \"store.db\"\n"
+        "[vault]\nactive_key = \"t\"\n[vault.keys]\nt = \"${env:CONNHOST_LOGIN_TEST_VAULT_KEY}\"\n"
+        "[connections.tt_login]\nplugin = \"tiktok\"\nbase_url = " +
+        u + "\nopen_api_base_url = " + u + "\nauth_page_url = \"" + b +
+        "/v2/auth/authorize/\"\napp_id = \"" + c.tiktok_app_id +
+        "\"\napp_secret = \"${file:app_secret}\"\nclient_key = \"" + c.tiktok_client_key +
+        "\"\nclient_secret = \"${file:client_secret}\"\n"
+        "[connections.tt_biz]\nplugin = \"tiktok\"\nlogin_flow = \"business\"\nbase_url = " +
+        u + "\nopen_api_base_url = " + u + "\nauth_page_url = \"" + b +
+        "/v2/auth/authorize/\"\napp_id = \"" + c.tiktok_app_id +
+        "\"\napp_secret = \"${file:app_secret}\"\nclient_key = \"" + c.tiktok_client_key +
+        "\"\nclient_secret = \"${file:client_secret}\"\n"
+        "[connections.meta_login]\nplugin = \"meta\"\nbase_url = " +
+        u + "\ndialog_url = \"" + b + "/v26.0/dialog/oauth\"\napp_id = \"" + c.meta_app_id +
+        "\"\napp_secret = \"${file:meta_secret}\"\n"
+        "[connections.g_login]\nplugin = \"google\"\nbase_url = " +
+        u + "\noauth_base_url = " + u + "\nauth_page_url = \"" + b +
+        "/o/oauth2/v2/auth\"\nuserinfo_url = \"" + b + "/v1/userinfo\"\nclient_id = \"" +
+        c.google_client_id + "\"\nclient_secret = \"${file:google_secret}\"\n" +
+        "[pipelines.tt_profiles]\nconnection = \"tt_login\"\ncapability = \"profile\"\n"
+        "schedule = \"every 1h\"\n" +
+        "[contacts]\n" + contacts;
+    auto loaded =
+        config::load_string(t, dir.path() / "connhost.toml", pipeline::plugin_schemas(registry));
+    std::string errors;
+    for (const auto& e : loaded.errors) errors += e.to_string() + "\n";
+    ASSERT_TRUE(loaded.ok()) << errors;
+    *cfg = std::move(*loaded.config);
+  }
+
+  // Signs in through `connection` with `scopes` (empty: the connector's defaults), as a person
+  // clicking "allow", and stores the grant for a new local user.
+  int64_t sign_in_with(const std::string& connection, std::vector<std::string> scopes) {
+    auto inst = instance(connection);
+    const std::string platform(inst->plugin().platform());
+    const bool business = connection == "tt_biz";
+    std::string verifier = business ? "" : plugin::random_base64url();
+    plugin::AuthorizeRequest r{kRedirect, "state-" + connection, "", "", std::move(scopes)};
+    if (!business) {
+      r.code_challenge = plugin::pkce_challenge(platform, verifier);
+      r.code_challenge_method = "S256";
+    }
+    auto a = inst->authorize_url(r);
+    EXPECT_FALSE(a.error) << a.error->to_string();
+    std::string location;
+    if (platform == "google" || platform == "meta") {
+      location = click_through(a.url, "<a id=\"allow\"");
+      location = location.substr(0, location.find('#'));
+    } else {
+      auto consent = http->send({"GET", a.url + "&sandbox_auto=1"});
+      EXPECT_EQ(consent.status, 302) << consent.body;
+      location = consent.header("Location").value_or("");
+    }
+    auto q = query_of(location);
+    auto t = inst->exchange_code({q["code"], kRedirect, verifier, {}, {}});
+    EXPECT_FALSE(t.error) << t.error->to_string();
+    auto& sql = db->session();
+    return vault::upsert_grant(sql, keyring,
+                               login::grant_input(t.token, connection, vault::create_user(sql).id));
+  }
+
+  contacts::SyncServices services() {
+    contacts::SyncServices s{*cfg, registry, http, keyring, refresher.get()};
+    if (now) s.now = [this] { return *now; };
+    return s;
+  }
+  contacts::GrantSync sync(int64_t grant) {
+    return contacts::sync_grant(db->session(), services(), grant);
+  }
+
+  // The identity's attributes as stored.
+  std::map<std::string, std::string> attributes(int64_t grant) {
+    std::map<std::string, std::string> out;
+    long long g = grant;
+    std::string n, v;
+    soci::statement st =
+        (db->session().prepare << "SELECT a.name, a.value FROM contact_attributes a JOIN "
+                                  "contact_identities i ON i.id = a.identity_id WHERE "
+                                  "i.grant_id = :g",
+         soci::use(g), soci::into(n), soci::into(v));
+    st.execute();
+    while (st.fetch()) out[n] = v;
+    return out;
+  }
+
+  struct Version {
+    long long version = 0;
+    std::string attributes, changed;
+  };
+  std::vector<Version> versions(int64_t grant) {
+    std::vector<Version> out;
+    long long g = grant;
+    Version v;
+    soci::statement st =
+        (db->session().prepare << "SELECT v.version, v.attributes_json, v.changed_json FROM "
+                                  "contact_versions v JOIN contact_identities i ON i.id = "
+                                  "v.identity_id WHERE i.grant_id = :g ORDER BY v.version",
+         soci::use(g), soci::into(v.version), soci::into(v.attributes), soci::into(v.changed));
+    st.execute();
+    while (st.fetch()) out.push_back(v);
+    return out;
+  }
+
+  std::string sync_status(int64_t grant) {
+    long long g = grant;
+    std::string s;
+    db->session() << "SELECT status FROM profile_syncs WHERE grant_id = :g", soci::use(g),
+        soci::into(s);
+    return s;
+  }
+
+  // Requests the platforms got (not the control API's).
+  size_t platform_requests() const {
+    size_t n = 0;
+    for (const auto& r : sb->requests())
+      if (r.path.rfind("/_sandbox", 0) != 0) ++n;
+    return n;
+  }
+
+  boost::json::object direct(const std::string& url, const std::string& token) {
+    http::Request req{"GET", url};
+    req.headers = {{"Authorization", "Bearer " + token}};
+    auto r = http->send(req);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return boost::json::parse(r.body).as_object();
+  }
+
+  std::optional<std::chrono::system_clock::time_point> now;
+};
+
+TEST_F(ProfileSyncTest, TikTokLoginKitProfileBecomesAContact) {
+  int64_t id =
+      sign_in_with("tt_login", {"user.info.basic", "user.info.profile", "user.info.stats"});
+  auto r = sync(id);
+  ASSERT_EQ(r.status, "ok") << r.message;
+  EXPECT_TRUE(r.new_version);
+
+  auto token = std::string(grant(id).access_token->reveal());
+  auto user = direct(sb->base_url() +
+                         "/v2/user/info/?fields=display_name,username,bio_description,"
+                         "follower_count,following_count,likes_count",
+                     token)
+                  .at("data")
+                  .at("user")
+                  .as_object();
+  auto a = attributes(id);
+  EXPECT_EQ(a["display_name"], std::string(user.at("display_name").as_string()));
+  EXPECT_EQ(a["display_name"], "Sandbox Creator");  // the sandbox's fixture
+  EXPECT_EQ(a["username"], std::string(user.at("username").as_string()));
+  EXPECT_EQ(a["bio_description"], std::string(user.at("bio_description").as_string()));
+  EXPECT_EQ(a["follower_count"], std::to_string(user.at("follower_count").to_number<int64_t>()));
+  EXPECT_EQ(a["following_count"], std::to_string(user.at("following_count").to_number<int64_t>()));
+  EXPECT_EQ(a["likes_count"], std::to_string(user.at("likes_count").to_number<int64_t>()));
+  EXPECT_THAT(a["avatar_url"], StartsWith(sb->base_url() + "/tiktokcdn/avatar/"));
+  EXPECT_EQ(a.count("region"), 0u);  // TikTok gave none
+  EXPECT_EQ(a.count("open_id"), 0u);
+
+  // The contact: the grant's local user's, named after the identity.
+  auto g = grant(id);
+  long long contact = 0, user_id = 0;
+  std::string name, connection, platform, puid;
+  db->session() << "SELECT c.id, c.user_id, c.display_name, i.connection, i.platform, "
+                   "i.platform_user_id FROM contacts c JOIN contact_identities i ON "
+                   "i.contact_id = c.id WHERE i.grant_id = :g",
+      soci::use(static_cast<long long>(id)), soci::into(contact), soci::into(user_id),
+      soci::into(name), soci::into(connection), soci::into(platform), soci::into(puid);
+  EXPECT_EQ(contact, *r.contact_id);
+  EXPECT_EQ(user_id, g.info.user_id);
+  EXPECT_EQ(name, "Sandbox Creator");
+  EXPECT_EQ(connection, "tt_login");
+  EXPECT_EQ(platform, "tiktok");
+  EXPECT_EQ(puid, g.info.platform_user_id);
+
+  auto v = versions(id);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].version, 1);
+  EXPECT_THAT(v[0].changed, HasSubstr("\"display_name\""));
+  EXPECT_EQ(sync_status(id), "ok");
+}
+
+TEST_F(ProfileSyncTest, TikTokBusinessProfile) {
+  int64_t id = sign_in_with("tt_biz", {});
+  auto r = sync(id);
+  ASSERT_EQ(r.status, "ok") << r.message;
+  auto a = attributes(id);
+  EXPECT_EQ(a["display_name"], "Acme Store");  // the sandbox's business account
+  EXPECT_EQ(a["username"], "acme.store");
+  EXPECT_THAT(a["avatar_url"], StartsWith(sb->base_url() + "/tiktokcdn/avatar/"));
+  ASSERT_TRUE(a.count("follower_count"));
+  EXPECT_GT(std::stoll(a["follower_count"]), 0);
+}
+
+TEST_F(ProfileSyncTest, MetaProfileWithEmail) {
+  int64_t id = sign_in_with("meta_login", {"public_profile", "email"});
+  auto r = sync(id);
+  ASSERT_EQ(r.status, "ok") << r.message;
+  auto token = std::string(grant(id).access_token->reveal());
+  auto me = direct(sb->base_url() + "/v26.0/me?fields=id,name,email&access_token=" +
+                       boost::urls::encode(token, boost::urls::unreserved_chars),
+                   token);
+  auto a = attributes(id);
+  EXPECT_EQ(a["display_name"], std::string(me.at("name").as_string()));
+  EXPECT_EQ(a["display_name"], "Jane Sandbox");
+  EXPECT_EQ(a["email"], "jane.sandbox@example.com");
+  EXPECT_THAT(a["avatar_url"],
+              StartsWith("https://platform-lookaside.fbsbx.com/platform/profilepic/?asid=" +
+                         std::string(me.at("id").as_string())));
+  EXPECT_EQ(grant(id).info.platform_user_id, std::string(me.at("id").as_string()));
+}
+
+TEST_F(ProfileSyncTest, GoogleProfile) {
+  int64_t id = sign_in("g_login");
+  auto r = sync(id);
+  ASSERT_EQ(r.status, "ok") << r.message;
+  auto token = std::string(grant(id).access_token->reveal());
+  auto info = direct(sb->base_url() + "/v1/userinfo", token);
+  auto a = attributes(id);
+  EXPECT_EQ(a["display_name"], std::string(info.at("name").as_string()));
+  EXPECT_EQ(a["display_name"], "Sandbox User");
+  EXPECT_EQ(a["email"], "sandbox.user@example.com");
+  EXPECT_EQ(a["avatar_url"], "https://lh3.googleusercontent.com/a/default-user=s96-c");
+  EXPECT_EQ(a.count("region"), 0u);  // the sandbox's locale is "en": no country in it
+}
+
+TEST_F(ProfileSyncTest, UnchangedRefreshMakesNoVersionEvenWithAResignedPicture) {
+  int64_t id = sign_in_with("tt_login", {"user.info.basic", "user.info.stats"});
+  ASSERT_EQ(sync(id).status, "ok");
+  std::string first_avatar = attributes(id)["avatar_url"];
+  // An hour later the sandbox's CDN signs the same picture with another expiry and signature.
+  auto clock = http->send({"POST", sb->base_url() + "/_sandbox/clock?offset_s=3600"});
+  ASSERT_EQ(clock.status, 200) << clock.body;
+
+  auto again = contacts::sync_connection(db->session(), services(), "tt_login", true);
+  ASSERT_EQ(again.grants.size(), 1u);
+  EXPECT_EQ(again.grants[0].status, "unchanged") << again.grants[0].message;
+  EXPECT_EQ(again.unchanged, 1);
+  EXPECT_EQ(again.synced, 0);
+  EXPECT_EQ(versions(id).size(), 1u);
+  // The newest signed URL is what is kept: the old one expires.
+  std::string second_avatar = attributes(id)["avatar_url"];
+  EXPECT_NE(second_avatar, first_avatar);
+  EXPECT_EQ(second_avatar.substr(0, second_avatar.find('?')),
+            first_avatar.substr(0, first_avatar.find('?')));
+}
+
+TEST_F(ProfileSyncTest, AChangedProfileMakesVersionTwoWithTheChangedNames) {
+  int64_t id = sign_in_with("tt_login", {"user.info.basic", "user.info.stats"});
+  ASSERT_EQ(sync(id).status, "ok");
+  // What is kept changes: the picture is no longer kept, the name is cut to 3 characters.
+  cfg->contacts.fields.erase("avatar_url");
+  cfg->contacts.fields["display_name"] = {config::FieldRule::Action::truncate, 3};
+  auto r = sync(id);
+  ASSERT_EQ(r.status, "ok") << r.message;
+  auto v = versions(id);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[1].version, 2);
+  EXPECT_EQ(v[1].changed, R"(["avatar_url","display_name"])");
+  EXPECT_THAT(v[1].attributes, Not(HasSubstr("avatar_url")));
+  EXPECT_THAT(v[1].attributes, HasSubstr(R"("display_name":"San")"));
+  auto a = attributes(id);
+  EXPECT_EQ(a.count("avatar_url"), 0u);
+  EXPECT_EQ(a["display_name"], "San");
+  std::string name;
+  db->session() << "SELECT display_name FROM contacts WHERE id = :c",
+      soci::use(static_cast<long long>(*r.contact_id)), soci::into(name);
+  EXPECT_EQ(name, "San");
+}
+
+TEST_F(ProfileSyncTest, TheFieldPolicyDropsHashesAndTruncatesBeforeAnythingIsStored) {
+  load_config(
+      "[contacts.fields]\ndisplay_name = \"keep\"\nemail = \"hash\"\nbio_description = "
+      "\"truncate:5\"\n");
+  int64_t meta = sign_in_with("meta_login", {"public_profile", "email"});
+  int64_t tt = sign_in_with("tt_login", {"user.info.basic", "user.info.profile"});
+  ASSERT_EQ(sync(meta).status, "ok");
+  ASSERT_EQ(sync(tt).status, "ok");
+
+  auto m = attributes(meta);
+  EXPECT_EQ(m["email"], "sha256:" + sha256_hex("jane.sandbox@example.com"));
+  EXPECT_EQ(m.count("avatar_url"), 0u);
+  auto t = attributes(tt);
+  EXPECT_EQ(t["bio_description"], "Testi");  // the sandbox's bio: "Testing things offline"
+  EXPECT_EQ(t.count("avatar_url"), 0u);
+  EXPECT_EQ(t.count("username"), 0u);  // granted, fetched, not listed
+  long long pictures = -1;
+  db->session() << "SELECT COUNT(*) FROM contact_attributes WHERE name = 'avatar_url'",
+      soci::into(pictures);
+  EXPECT_EQ(pictures, 0);
+
+  db.reset();  // closes the store: the WAL is checkpointed into the file
+  std::string bytes = file_bytes(dir.path() / "store.db") + file_bytes(dir.path() / "store.db-wal");
+  ASSERT_FALSE(bytes.empty());
+  for (const char* raw : {"jane.sandbox@example.com", "Testing things offline", "sandbox.creator",
+                          "platform-lookaside.fbsbx.com", "/tiktokcdn/avatar/"})
+    EXPECT_EQ(bytes.find(raw), std::string::npos) << raw << " is in the database file";
+  EXPECT_NE(bytes.find("sha256:" + sha256_hex("jane.sandbox@example.com")), std::string::npos);
+}
+
+TEST_F(ProfileSyncTest, AGrantWithoutTheNeededScopeIsRefusedWithoutAPlatformCall) {
+  int64_t id = sign_in_with("tt_login", {"user.info.basic", "user.info.profile"});
+  // As if the person had not allowed user.info.basic (Login Kit's profile needs it).
+  db->session() << "UPDATE grants SET scopes = 'user.info.profile' WHERE id = :id",
+      soci::use(static_cast<long long>(id));
+  sb->clear_requests();
+  auto r = sync(id);
+  EXPECT_EQ(r.status, "needs_scope");
+  EXPECT_THAT(r.message, HasSubstr("user.info.basic"));
+  EXPECT_THAT(r.message, HasSubstr("/auth/tt_login"));
+  EXPECT_EQ(platform_requests(), 0u);
+  EXPECT_EQ(sync_status(id), "needs_scope");
+  EXPECT_TRUE(attributes(id).empty());
+}
+
+TEST_F(ProfileSyncTest, ARevokedGrantStopsTheSync) {
+  int64_t id = sign_in_with("tt_login", {"user.info.basic"});
+  ASSERT_EQ(sync(id).status, "ok");
+  ASSERT_TRUE(vault::revoke_grant(db->session(), id));
+  sb->clear_requests();
+  auto c = contacts::sync_connection(db->session(), services(), "tt_login");
+  ASSERT_EQ(c.grants.size(), 1u);
+  EXPECT_EQ(c.grants[0].status, "stopped");
+  EXPECT_EQ(c.skipped, 1);
+  EXPECT_EQ(sync_status(id), "stopped");
+  // Asked directly too: still no platform call.
+  EXPECT_EQ(sync(id).status, "stopped");
+  EXPECT_EQ(platform_requests(), 0u);
+  EXPECT_EQ(versions(id).size(), 1u);
+}
+
+TEST_F(ProfileSyncTest, AConnectionsSyncIsIncremental) {
+  int64_t id = sign_in_with("tt_login", {"user.info.basic"});
+  auto first = contacts::sync_connection(db->session(), services(), "tt_login");
+  EXPECT_EQ(first.synced, 1);
+
+  sb->clear_requests();
+  auto second = contacts::sync_connection(db->session(), services(), "tt_login");
+  EXPECT_EQ(second.skipped, 1);
+  ASSERT_EQ(second.grants.size(), 1u);
+  EXPECT_EQ(second.grants[0].status, "not_due");
+  EXPECT_EQ(platform_requests(), 0u);
+
+  // The grant changes (a new sign-in stores it again): synced again.
+  auto g = grant(id);
+  vault::GrantInput again{g.info.user_id,    g.info.connection,        g.info.platform_user_id,
+                          g.info.scopes,     *g.access_token,          g.refresh_token,
+                          g.info.expires_at, g.info.refresh_expires_at};
+  vault::upsert_grant(db->session(), keyring, again);
+  auto third = contacts::sync_connection(db->session(), services(), "tt_login");
+  EXPECT_EQ(third.unchanged, 1);
+  EXPECT_GT(platform_requests(), 0u);
+
+  sb->clear_requests();
+  EXPECT_EQ(contacts::sync_connection(db->session(), services(), "tt_login").skipped, 1);
+  EXPECT_EQ(platform_requests(), 0u);
+
+  // Due again after refresh_after_hours.
+  now = std::chrono::system_clock::now() + std::chrono::hours(cfg->contacts.refresh_after_hours) +
+        std::chrono::minutes(1);
+  auto due = contacts::sync_connection(db->session(), services(), "tt_login");
+  EXPECT_EQ(due.unchanged, 1);
+  EXPECT_GT(platform_requests(), 0u);
+}
+
+TEST_F(ProfileSyncTest, AScheduledProfilePipelineRunIsRecorded) {
+  int64_t id = sign_in_with("tt_login", {"user.info.basic"});
+  pipeline::Runner runner(*db, *cfg, registry, http);
+  std::atomic<bool> stop{false};
+  runner.set_profile_sync([&](const config::Pipeline& p, const pipeline::RunOptions& o) {
+    auto store = store::Store::open(options);  // its own session, as the commands wire it
+    auto c = contacts::sync_connection(store.session(), services(), p.connection, o.force);
+    stop = true;  // one turn of the scheduler is enough
+    pipeline::ProfileRunSummary s;
+    s.synced = c.synced;
+    s.unchanged = c.unchanged;
+    s.failed = c.failed;
+    s.skipped = c.skipped;
+    return s;
+  });
+  pipeline::Scheduler scheduler(runner, *cfg);
+  ASSERT_EQ(scheduler.plan().size(), 1u);
+  EXPECT_EQ(scheduler.plan()[0].pipeline, "tt_profiles");
+  EXPECT_EQ(scheduler.run(stop, std::chrono::milliseconds(10)), 1);
+
+  std::string status, origin, connection;
+  long long rows = -1;
+  db->session() << "SELECT status, origin, connection, row_count FROM sync_runs WHERE pipeline = "
+                   "'tt_profiles'",
+      soci::into(status), soci::into(origin), soci::into(connection), soci::into(rows);
+  EXPECT_EQ(status, "succeeded");
+  EXPECT_EQ(origin, "schedule");
+  EXPECT_EQ(connection, "tt_login");
+  EXPECT_EQ(rows, 1);  // one profile got a new version
+  EXPECT_EQ(versions(id).size(), 1u);
+}
+
+}  // namespace
+}  // namespace connhost::testing

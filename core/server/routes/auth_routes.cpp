@@ -285,6 +285,16 @@ struct AuthRoutes {
     std::string who = !u.user.display_name.empty() ? u.user.display_name : g.platform_user_id;
     log::info("login: connection '{}': grant {} stored for user {} (platform user {})", name, id,
               g.user_id, g.platform_user_id);
+    // The profile sync of the new grant (docs/contacts.md, "Sync"); the sign-in stands whatever
+    // it does, so a failure to even hand it over is only logged.
+    if (ctx.grant_stored) {
+      try {
+        ctx.grant_stored(id);
+      } catch (const std::exception& e) {
+        log::warn("login: connection '{}': the profile sync of grant {} did not start: {}", name,
+                  id, e.what());
+      }
+    }
     auto done = page(200, title,
                      "Signed in to " + html_escape(name) + " as " + html_escape(who) +
                          ". Local user " + std::to_string(g.user_id) + ".");
