@@ -4,9 +4,10 @@
 // API and renders. Ratios (CPA, ROAS, CPC, CTR) are always the API's, never recomputed here.
 import { DASH, isNum, formatKind, formatMetric, money } from './format.js';
 import { renderChart } from './chart.js';
+import { createContacts } from './contacts.js';
 
 const PLATFORMS = ['meta', 'google', 'tiktok', 'unified'];
-const TABS = [...PLATFORMS, 'ops', 'accounts', 'inbox'];
+const TABS = [...PLATFORMS, 'ops', 'accounts', 'inbox', 'contacts'];
 const PLATFORM_NAMES = { tiktok: 'TikTok', meta: 'Meta', google: 'Google' };
 const KEY_STORAGE = 'connhost.apiKey';
 const AUTO_REFRESH_MS = 5 * 60 * 1000;
@@ -141,6 +142,7 @@ function setTab(tab) {
   $('ops-view').hidden = tab !== 'ops';
   $('accounts-view').hidden = tab !== 'accounts';
   $('inbox-view').hidden = tab !== 'inbox';
+  $('contacts-view').hidden = tab !== 'contacts';
   inbox?.setActive(tab === 'inbox');
   if (changed) {
     // Column filters hold values of one platform's campaigns; the date range and categories stay.
@@ -157,6 +159,8 @@ function setTab(tab) {
 
 // The Inbox tab (inbox.js), made once the page is wired.
 let inbox = null;
+// The Contacts tab (contacts.js), likewise.
+let contacts = null;
 
 let generation = 0; // answers to an older state are dropped, not rendered over newer ones
 
@@ -177,6 +181,7 @@ async function refresh({ categories = false } = {}) {
     if (state.tab === 'ops') return await loadOps(gen);
     if (state.tab === 'accounts') return await loadAccounts(gen);
     if (state.tab === 'inbox') return await inbox.load();
+    if (state.tab === 'contacts') return await contacts.load();
     if (categories) await loadCategories(gen);
     const results = await Promise.allSettled([loadDashboard(gen), loadMonthly(gen), loadCampaigns(gen)]);
     if (gen !== generation) return;
@@ -1249,6 +1254,7 @@ function init() {
   $('ops-refresh').addEventListener('click', () => refresh());
   $('sign-out').addEventListener('click', signOut);
   inbox = createInbox({ $, api, apiKey: () => sessionStorage.getItem(KEY_STORAGE), showError, clearError, markUpdated, setBusy });
+  contacts = createContacts({ $, api, showError, clearError, markUpdated, setBusy, simpleTable, badge });
 
   const switchTo = (tab) => {
     closeColumnFilter();

@@ -14,6 +14,7 @@
 #include "config/categories.hpp"
 #include "config/document.hpp"
 #include "config/listen_address.hpp"
+#include "config/suggest.hpp"
 
 namespace connhost::config {
 namespace fs = std::filesystem;
@@ -29,8 +30,9 @@ const Names kVaultKeys = {"active_key", "keys"};
 const Names kReportingKeys = {"categories_file", "currency", "fx_file"};
 const Names kHostKeys = {"plugin_dirs", "log_level", "log_format"};
 const Names kStoreKeys = {"backend", "path", "url"};
-const Names kServerKeys = {
-    "listen", "api_key", "max_body_bytes", "web_root", "report_cache_seconds", "public_url"};
+const Names kServerKeys = {"listen",         "api_key",  "api_keys",
+                           "max_body_bytes", "web_root", "report_cache_seconds",
+                           "public_url"};
 const Names kLogLevels = {"trace", "debug", "info", "warn", "error", "off"};
 const Names kLogFormats = {"text", "json"};
 const Names kBackends = {"sqlite", "postgresql"};
@@ -168,6 +170,66 @@ void read_server(Document& doc, const toml::table* t, HostConfig& cfg) {
       doc.error(n->source(), "server.api_key",
                 "the API key is a secret and is never written in the config file; use a "
                 "reference instead, e.g. \"${env:CONNHOST_API_KEY}\" or \"${file:PATH}\"");
+  }
+  if (const toml::table* keys = doc.table_at(*t, "api_keys", "server")) {
+    static const Names kKeyKeys = {"key", "scopes"};
+    static const Names kScopes = {"pii", "*"};
+    for (const auto& [k, v] : *keys) {
+      std::string path = detail::child("server.api_keys", k.str());
+      const toml::table* kt = doc.named_table(k, v, path, "api_key");
+      if (!kt) continue;
+      doc.check_keys(*kt, path, kKeyKeys);
+      ServerSettings::NamedKey key{.name = std::string(k.str()), .pos = doc.pos(kt->source())};
+      bool ok = true;
+      if (key.name == "default" && srv.api_key) {
+        doc.error(k.source(), path,
+                  "the name 'default' is taken by server.api_key; choose another");
+        ok = false;
+      }
+      const toml::node* kn = kt->get("key");
+      const auto* ks = kn ? kn->as_string() : nullptr;
+      if (!kn) {
+        doc.error(kt->source(), path + ".key",
+                  "required: the key's value as a reference, e.g. \"${env:CONNHOST_" +
+                      std::string(k.str()) + "_KEY}\"");
+        ok = false;
+      } else if (ks && looks_like_secret_ref(ks->get())) {
+        if (auto ref = doc.reference(ks->get(), *kn, path + ".key"))
+          key.key = *ref;
+        else
+          ok = false;
+      } else {
+        doc.error(kn->source(), path + ".key",
+                  "an API key is a secret and is never written in the config file; use a "
+                  "reference instead, e.g. \"${env:CONNHOST_API_KEY}\" or \"${file:PATH}\"");
+        ok = false;
+      }
+      if (const toml::node* sn = kt->get("scopes")) {
+        if (const auto* arr = sn->as_array()) {
+          for (size_t i = 0; i < arr->size(); ++i) {
+            const toml::node& item = *arr->get(i);
+            std::string ipath = path + ".scopes[" + std::to_string(i) + "]";
+            const auto* s = item.as_string();
+            if (!s) {
+              doc.error(item.source(), ipath, "expected string, got " + detail::type_name(item));
+              ok = false;
+            } else if (!detail::contains(kScopes, s->get())) {
+              doc.error(item.source(), ipath,
+                        "unknown scope '" + s->get() + "': expected one of " +
+                            detail::join(kScopes) + did_you_mean(s->get(), kScopes));
+              ok = false;
+            } else {
+              key.scopes.push_back(s->get());
+            }
+          }
+        } else {
+          doc.error(sn->source(), path + ".scopes",
+                    "expected an array of scopes, e.g. [\"pii\"], got " + detail::type_name(*sn));
+          ok = false;
+        }
+      }
+      if (ok) srv.api_keys.push_back(std::move(key));
+    }
   }
   if (const toml::node* n = t->get("max_body_bytes")) {
     if (!n->is_integer())

@@ -18,7 +18,7 @@
 //   [server]                         # `connhost serve` (docs/api.md)
 //   listen = "127.0.0.1:8007"        # default; HOST:PORT or [IPV6]:PORT
 //   api_key = "${env:CONNHOST_API_KEY}"  # a reference only; required when listen is not
-//                                    # loopback, enforced whenever set
+//                                    # loopback, enforced whenever set; has every scope ("*")
 //   max_body_bytes = 1048576         # request body limit, 1024 .. 1073741824; default 1 MiB
 //   web_root = "../web"              # the dashboard's files; default: the installed or
 //                                    # source tree's web/
@@ -26,6 +26,10 @@
 //                                    # (changes of the data end it sooner: docs/api.md)
 //   public_url = "https://connhost.example.com"  # how browsers reach the server: the base of
 //                                    # OAuth redirect URIs; default http://<listen>
+//   [server.api_keys.analyst]        # more keys, each with its scopes; name: [a-z][a-z0-9_-]*
+//   key = "${env:ANALYST_KEY}"       # required; a reference only, like api_key
+//   scopes = ["pii"]                 # "pii": may read unmasked PII and erase contacts; "*":
+//                                    # every scope; default [] (masked PII)
 //
 //   [connections.tiktok_main]        # name: [a-z][a-z0-9_-]*
 //   plugin = "tiktok"                # required: the id of a loaded plugin
@@ -155,10 +159,17 @@ struct ReportingSettings {
   std::filesystem::path fx_file;          // absolute; empty when not configured
 };
 
-// [server], but for `listen`, which HostConfig keeps. One key now; several keys with scopes can
-// come later as [server.api_keys.NAME] tables beside it without changing this one.
+// [server], but for `listen`, which HostConfig keeps. `api_key` is the one key with every scope;
+// [server.api_keys.NAME] tables add keys with narrower ones (server/auth.hpp builds them all).
 struct ServerSettings {
   std::optional<SecretRef> api_key;
+  struct NamedKey {
+    std::string name;                 // the key's id in logs and erasure records, never its value
+    SecretRef key;                    // a reference only
+    std::vector<std::string> scopes;  // each one of "pii", "*"
+    SourcePos pos;                    // of the table
+  };
+  std::vector<NamedKey> api_keys;  // in file order
   int64_t max_body_bytes = 1024 * 1024;
   std::filesystem::path web_root;  // absolute; empty: the default (server/static_files.hpp)
   int64_t report_cache_seconds = 60;

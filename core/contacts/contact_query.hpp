@@ -29,6 +29,12 @@ struct IdentityView {
     std::string name, value, fetched_at;
   };
   std::vector<Attribute> attributes;  // by name
+  // The profile sync state of the identity's grant (profile_syncs), when it has been synced.
+  struct Sync {
+    std::string status;  // ok | failed | needs_scope | unsupported | stopped
+    std::optional<std::string> last_synced_at, next_due_at, error;
+  };
+  std::optional<Sync> sync;
 };
 
 struct ContactView {

@@ -21,14 +21,35 @@ std::array<unsigned char, 32> digest(std::string_view s) {
 std::optional<std::vector<ApiKey>> api_keys_from_config(const config::HostConfig& cfg,
                                                         std::string& error) {
   std::vector<ApiKey> keys;
-  if (!cfg.server.api_key) return keys;
-  auto v = config::resolve_secret(*cfg.server.api_key);
-  if (!v.ok()) {
-    error = "server.api_key: " + v.error;
-    return std::nullopt;
+  if (cfg.server.api_key) {
+    auto v = config::resolve_secret(*cfg.server.api_key);
+    if (!v.ok()) {
+      error = "server.api_key: " + v.error;
+      return std::nullopt;
+    }
+    keys.push_back({.id = "default", .secret = *v.value});
   }
-  keys.push_back({.id = "default", .secret = *v.value});
+  for (const auto& k : cfg.server.api_keys) {
+    auto v = config::resolve_secret(k.key);
+    if (!v.ok()) {
+      error = "server.api_keys." + k.name + ".key: " + v.error;
+      return std::nullopt;
+    }
+    for (const auto& other : keys)
+      if (other.secret == *v.value) {
+        // Two names for one secret: the request could not say which key (and scopes) it used.
+        error = "server.api_keys." + k.name + ".key: the same value as key '" + other.id +
+                "'; every key needs its own value";
+        return std::nullopt;
+      }
+    keys.push_back({.id = k.name, .secret = *v.value, .scopes = k.scopes});
+  }
   return keys;
+}
+
+bool may_see_pii(const Request& request) {
+  return std::any_of(request.scopes.begin(), request.scopes.end(),
+                     [](const std::string& s) { return s == kScopeAll || s == kScopePii; });
 }
 
 bool ApiKey::has_scope(std::string_view scope) const {

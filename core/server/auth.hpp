@@ -1,8 +1,8 @@
 #pragma once
 
-// API keys. A key is an id, its secret value and its scopes; today the configuration yields one
-// key ("default", scope "*"), and the list leaves room for several keys with narrower scopes
-// (issue #8 wants a "pii" scope) without changing how requests are checked.
+// API keys. A key is an id, its secret value and its scopes: [server] api_key is the key
+// "default" with every scope ("*"); each [server.api_keys.NAME] is the key NAME with the scopes it
+// lists. The scopes are "pii" (unmasked personal data, erasure: docs/api.md, "Contacts") and "*".
 
 #include <array>
 #include <optional>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "server/message.hpp"
 
 namespace connhost::server {
 
@@ -26,6 +27,14 @@ struct ApiKey {
 // configuration error: serving without it would silently drop the protection ops asked for.
 std::optional<std::vector<ApiKey>> api_keys_from_config(const config::HostConfig& cfg,
                                                         std::string& error);
+
+// Scope names, as configured and as put on a request.
+inline constexpr std::string_view kScopeAll = "*";
+inline constexpr std::string_view kScopePii = "pii";
+
+// Whether the request may see personal data unmasked (and erase it): its key has the pii scope,
+// or the server needs no key (loopback without api_key), where every scope is granted.
+bool may_see_pii(const Request& request);
 
 class Auth {
  public:

@@ -101,6 +101,10 @@ Response Dispatcher::route(Request& req, std::string& label) const {
       return r;
     }
     req.api_key_id = key->id;
+    req.scopes = key->scopes;
+  } else if (!auth_.required()) {
+    // No keys configured (a loopback server): whoever reaches it owns it.
+    req.scopes = {std::string(kScopeAll)};
   }
   // Every /api route may need the store, and none may see it half migrated.
   if (under_api(req.path) && !readiness_.ready())

@@ -31,6 +31,9 @@ struct Request {
   // key the request authenticated with (empty when none was needed).
   std::string route;
   std::string api_key_id;
+  // Set by the dispatcher: the scopes of that key (server/auth.hpp); every scope ("*") when the
+  // server needs no key. Empty (no scope) on a request the dispatcher did not pass.
+  std::vector<std::string> scopes;
 
   // The first value of a query parameter.
   std::optional<std::string> query(std::string_view name) const;
