@@ -3,3 +3,11 @@ connhost_add_test(contacts_sync_tests
   LIBS connhost_contacts connhost_login connhost_pipeline connhost_sandbox connhost_store
     connhost_config connhost_http connhost_metrics Boost::url Boost::json OpenSSL::Crypto)
 add_dependencies(contacts_sync_tests connhost_tiktok connhost_meta connhost_google)
+
+# Sync on sign-in: the browser login's callback (core/server/routes/auth_routes.cpp) hands the
+# grant to ServerContext::grant_stored.
+connhost_add_test(contacts_signin_tests
+  SOURCES profile_signin_test.cpp
+  LIBS connhost_contacts connhost_server connhost_beast connhost_pipeline connhost_vault
+    connhost_sandbox connhost_metrics Boost::url)
+add_dependencies(contacts_signin_tests connhost_google)
