@@ -189,6 +189,12 @@ class GoogleConnector {
     call.output_fields("profile", fields);
   }
 
+  // What fetch needs (ABI 1.2): userinfo answers only to an OpenID Connect grant (`openid`), and
+  // its name and picture claims are the `profile` scope's (OpenID Connect Core §5.4,
+  // https://openid.net/specs/openid-connect-core-1_0.html#ScopeClaims; meta-google.md §4.1 lists
+  // the claims). email only adds to the profile.
+  std::vector<std::string> required_scopes(Call&) { return {"openid", "profile"}; }
+
   void check(Call& call) {
     guarded(call, [&] {
       tokens_.get(call);

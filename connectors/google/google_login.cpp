@@ -99,9 +99,21 @@ Grant parse_grant(std::string_view body) {
     g.access_token = str_field(*o, "access_token");
     g.refresh_token = str_field(*o, "refresh_token");
     g.token_type = str_field(*o, "token_type");
-    g.scope = str_field(*o, "scope");
-    for (char& c : g.scope)
-      if (c == ' ') c = ',';
+    // Space-separated (§4.1), stored comma-joined. Google answers the OIDC scopes asked as
+    // `profile` and `email` with their long names; these are one scope each (OpenID Connect
+    // Core §5.4 names the short ones, Google's OAuth 2.0 scope list gives both), so the grant
+    // records the names profile sync asks for (required_scopes).
+    std::string all = str_field(*o, "scope");
+    for (size_t start = 0; start <= all.size();) {
+      size_t sp = std::min(all.find(' ', start), all.size());
+      std::string one = all.substr(start, sp - start);
+      start = sp + 1;
+      if (one.empty()) continue;
+      if (one == "https://www.googleapis.com/auth/userinfo.profile") one = "profile";
+      if (one == "https://www.googleapis.com/auth/userinfo.email") one = "email";
+      if (!g.scope.empty()) g.scope += ',';
+      g.scope += one;
+    }
     if (auto* e = o->if_contains("expires_in"); e && e->is_int64()) g.expires_in = e->as_int64();
   }
   if (g.access_token.empty()) throw Error::data("google token endpoint: no access_token");

@@ -33,6 +33,7 @@
 #include "meta_login.hpp"
 #include "meta_messaging.hpp"
 #include "meta_parse.hpp"
+#include "meta_profile.hpp"
 #include "meta_requests.hpp"
 #include "meta_webhook.hpp"
 
@@ -241,22 +242,45 @@ class MetaConnector {
   }
 
   // Profile: /me with id, name and picture, and email when the grant has the email scope
-  // (meta.md §2.5).
+  // (meta.md §2.5). Then, with pages_show_list, the Pages the user manages and, with
+  // instagram_basic too, their Instagram business accounts, one "business_profile" each
+  // (meta_profile.hpp). Any failure fails the whole fetch: a partial list would read as
+  // businesses the user no longer manages.
   void fetch(connhost::Call& call, const ch_profile_request& r) {
-    auto scopes = connhost::to_sv(r.scopes);
-    bool email = false;
-    for (size_t start = 0; start <= scopes.size();) {
-      size_t nl = std::min(scopes.find('\n', start), scopes.size());
-      if (scopes.substr(start, nl - start) == "email") email = true;
+    std::vector<std::string> scopes;
+    auto all = connhost::to_sv(r.scopes);
+    for (size_t start = 0; start <= all.size();) {
+      size_t nl = std::min(all.find('\n', start), all.size());
+      if (nl > start) scopes.emplace_back(all.substr(start, nl - start));
       start = nl + 1;
     }
-    auto u = me(call, connhost::to_sv(r.access_token),
-                email ? "id,name,picture,email" : "id,name,picture");
+    bool email = std::find(scopes.begin(), scopes.end(), "email") != scopes.end();
+    auto token = connhost::to_sv(r.access_token);
+    auto u = me(call, token, email ? "id,name,picture,email" : "id,name,picture");
     std::vector<std::pair<std::string, std::string>> fields{
         {"platform_user_id", u.id}, {"display_name", u.name}, {"avatar_url", u.picture_url}};
     if (email && !u.email.empty()) fields.emplace_back("email", u.email);
+
+    std::vector<meta::profile::Fields> businesses;
+    auto reach = meta::profile::reach_of(scopes);
+    if (reach.pages) {
+      std::string url = meta::profile::pages_url(settings_, reach.instagram);
+      // A user manages a handful of Pages; the bound only stops a pager that never ends.
+      for (int page = 0; !url.empty(); ++page) {
+        if (page >= 100) throw Error::data("me/accounts: more than 100 pages of Pages");
+        auto resp = call.http(meta::login::bearer("GET", url, token));
+        auto p = meta::profile::parse_pages(resp.status, resp.body, settings_);
+        for (auto& b : p.businesses) businesses.push_back(std::move(b));
+        url = std::move(p.next);
+      }
+    }
     call.output_fields("profile", fields);
+    for (const auto& b : businesses) call.output_fields("business_profile", b);
   }
+
+  // What fetch needs (ABI 1.2): /me's id, name and picture are public_profile's (meta-google.md
+  // §2.1: always granted by the dialog). Pages and email only add to the profile.
+  std::vector<std::string> required_scopes(connhost::Call&) { return {"public_profile"}; }
 
   void check(connhost::Call& call) {
     with_graph(call, [&](meta::Graph& g) {

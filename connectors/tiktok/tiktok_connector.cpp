@@ -14,8 +14,10 @@
 //   business    TikTok-account tt_user authorization (§3.1): a Business Account, for
 //               business/* and messaging; tiktok_business_auth.{hpp,cpp}.
 // Messaging (Business Messaging, §3.3-§3.4), with the tt_user token the host passes per request:
-//   verify        TikTok-Signature (HMAC-SHA256 with app_secret over t.body), tiktok_webhook.cpp
-//   parse_events  im_receive_msg, im_send_msg, im_mark_read_msg, im_receive_msg_eu
+//   verify        TikTok-Signature (HMAC-SHA256 over t.body with app_secret; on login_kit with
+//                 client_secret, the developer portal's key, §2.5), tiktok_webhook.cpp
+//   parse_events  im_receive_msg, im_send_msg, im_mark_read_msg, im_receive_msg_eu, and the
+//                 portal's authorization.removed (type "deauthorized", §2.5)
 //   send          business/message/send/ (TEXT, IMAGE; an image URL is uploaded first through
 //                 media/upload/), tiktok_messaging.cpp
 //   media_url     business/message/media/download/ (the URL wants the token as x-user)
@@ -264,13 +266,32 @@ class TikTokConnector {
           id = business::parse_token_info(info.status, info.body, info.header("Retry-After"),
                                           {token}, call.now_ms());
         }
-        auto resp = call.http(profile::business_get_request(api_, id, token));
+        auto scopes = split_lines(connhost::to_sv(r.scopes));
+        auto resp = call.http(
+            profile::business_get_request(api_, id, token, profile::business_fields(scopes)));
         fields = profile::parse_business(id, resp.status, resp.body, resp.header("Retry-After"),
                                          {token}, call.now_ms());
         break;
       }
     }
     call.output_fields("profile", {fields.begin(), fields.end()});
+  }
+
+  // What fetch needs, by login_flow (ABI 1.2). login_kit: user.info.basic, without which
+  // /v2/user/info/ answers no display name or avatar, only an error naming the scope (§2.4; the
+  // other user.info scopes only add fields). business: business/get/'s default fields,
+  // display_name and profile_image (§3.2), are the tt_user's basic info, user.info.basic in the
+  // scope list Chatwoot asks for (§3.1); is_business_account wants user.account.type (§3.2) but
+  // is an extra the profile does without. advertiser: fetch refuses, so nothing is needed.
+  std::vector<std::string> required_scopes(connhost::Call&) {
+    switch (flow_) {
+      case LoginFlow::login_kit:
+      case LoginFlow::business:
+        return {"user.info.basic"};
+      case LoginFlow::advertiser:
+        return {};
+    }
+    return {};
   }
 
   void read(connhost::Call& call, const connhost::ReadRequest& request) {
@@ -296,14 +317,27 @@ class TikTokConnector {
   }
 
   // Business webhooks are signed with the Business API app's secret (§3.4; Chatwoot verifies
-  // with it, and the sandbox signs with it).
+  // with it, and the sandbox signs with it); the developer portal's (authorization.removed) with
+  // the Login Kit app's client secret (§2.5, DEV webhooks-verification). A login_kit connection
+  // receives the portal's, so it verifies with client_secret. One without a client_secret has no
+  // Login Kit app to hear from and can only be a Business inbox on the default flow, as
+  // connections configured before the portal's events were read are: app_secret then.
   void verify(connhost::Call& call, const ch_webhook_request& r) {
-    auto secret = call.secret("app_secret");
-    if (secret.empty()) throw Error::config("app_secret is not set: webhook signatures need it");
+    std::string secret;
+    const char* name = "app_secret";
+    if (flow_ == LoginFlow::login_kit) {
+      secret = optional_secret(call, "client_secret");
+      if (!secret.empty()) name = "client_secret";
+    }
+    if (secret.empty()) secret = call.secret("app_secret");
+    if (secret.empty())
+      throw Error::config(std::string(name) + " is not set: webhook signatures need it");
     webhook::verify(header(r, "TikTok-Signature"), connhost::to_sv(r.body), secret, r.now_ms,
                     r.tolerance_ms);
   }
 
+  // Business messages (§3.4) and the portal's authorization.removed (§2.5), which the inbox
+  // turns into a revocation of that user's grants.
   void parse_events(connhost::Call& call, const ch_webhook_request& r) {
     for (const auto& e : webhook::parse_webhook(connhost::to_sv(r.body)))
       connhost::messaging::output_event(call, e);
@@ -343,6 +377,16 @@ class TikTokConnector {
   }
 
  private:
+  // A secret setting that may be unset: "" then, where Call::secret would fail.
+  static std::string optional_secret(connhost::Call& call, std::string_view key) {
+    try {
+      return call.secret(key);
+    } catch (const Error& e) {
+      if (e.category() == connhost::ErrorCategory::config) return {};
+      throw;
+    }
+  }
+
   static std::optional<std::string_view> header(const ch_webhook_request& r,
                                                 std::string_view name) {
     for (size_t i = 0; i < r.header_count; ++i) {

@@ -70,9 +70,25 @@ Fields parse_user(int status, std::string_view body, std::optional<std::string_v
   return out;
 }
 
+std::vector<std::string> business_fields(const std::vector<std::string>& scopes) {
+  static constexpr std::pair<std::string_view, std::string_view> kScopeOf[] = {
+      {"display_name", "user.info.basic"},       {"profile_image", "user.info.basic"},
+      {"username", "user.info.username"},        {"followers_count", "user.info.stats"},
+      {"following_count", "user.info.stats"},    {"is_business_account", "user.account.type"},
+      {"profile_deep_link", "user.info.profile"}};
+  std::vector<std::string> out;
+  for (auto field : kBusinessFields) {
+    std::string_view scope;
+    for (const auto& [f, s] : kScopeOf)
+      if (f == field) scope = s;
+    if (scopes.empty() || has(scopes, scope)) out.emplace_back(field);
+  }
+  return out;
+}
+
 connhost::HttpRequest business_get_request(const Api& api, std::string_view business_id,
-                                           std::string_view access_token) {
-  std::vector<std::string> fields(std::begin(kBusinessFields), std::end(kBusinessFields));
+                                           std::string_view access_token,
+                                           const std::vector<std::string>& fields) {
   return get(api, business::kBusinessGet,
              {{"business_id", std::string(business_id)}, {"fields", json_strings(fields)}},
              access_token);

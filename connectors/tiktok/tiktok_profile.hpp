@@ -41,8 +41,16 @@ inline constexpr std::string_view kBusinessFields[] = {
     "display_name",    "profile_image",       "username",         "followers_count",
     "following_count", "is_business_account", "profile_deep_link"};
 
+// The business/get/ fields the granted scopes allow. §3.2 names user.account.type for
+// is_business_account; the others follow Chatwoot's tt_user scope list (§3.1) as the sandbox
+// matches it to §3.2's fields: display_name and profile_image user.info.basic, username
+// user.info.username, the counts user.info.stats, profile_deep_link user.info.profile. No scopes
+// at all (a caller that does not know the grant's) asks for every field, as before ABI 1.2.
+std::vector<std::string> business_fields(const std::vector<std::string>& scopes);
+
 connhost::HttpRequest business_get_request(const Api& api, std::string_view business_id,
-                                           std::string_view access_token);
+                                           std::string_view access_token,
+                                           const std::vector<std::string>& fields);
 
 // The flat data of business/get/ as profile fields: profile_image -> avatar_url,
 // followers_count -> follower_count; `business_id` is the platform_user_id.

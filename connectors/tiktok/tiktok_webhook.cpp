@@ -88,6 +88,60 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
+std::string reason_text(int64_t reason) {
+  // §2.5 (DEV webhooks-events): the documented codes; anything else is as good as unknown.
+  switch (reason) {
+    case 1:
+      return "user disconnected";
+    case 2:
+      return "account deleted";
+    case 3:
+      return "age changed";
+    case 4:
+      return "banned";
+    case 5:
+      return "developer revoked";
+    default:
+      return "unknown";
+  }
+}
+
+namespace {
+
+Event deauthorization(const json::object& env) {
+  Event e;
+  e.event_type = std::string(kAuthorizationRemoved);
+  e.type = "deauthorized";
+  e.direction = "in";
+  // §2.5: user_openid is the Login Kit user who removed the app; there is no conversation.
+  e.sender_id = text(env, "user_openid");
+  if (e.sender_id.empty()) bad("user_openid", "missing or empty");
+  auto created = integer(env, "create_time");  // seconds (§2.5)
+  if (!created) bad("create_time", "missing or not an integer");
+  if (*created > INT64_MAX / 1000 || *created < 0) bad("create_time", "out of range");
+  e.timestamp_ms = *created * 1000;
+  // Deliveries are at least once (§2.5): the same removal always gets the same id.
+  e.event_id = e.event_type + ":" + e.sender_id + ":" + std::to_string(*created);
+  // The reason only explains; a removal whose content is missing or garbled still revokes, so it
+  // reads as 0, TikTok's own "unknown".
+  int64_t reason = 0;
+  if (const json::value* c = env.if_contains("content")) {
+    json::value parsed;
+    boost::system::error_code ec;
+    if (c->is_string())
+      parsed = json::parse(c->get_string(), ec);
+    else
+      parsed = *c;
+    if (!ec && parsed.is_object())
+      if (auto r = integer(parsed.as_object(), "reason")) reason = *r;
+  }
+  e.extras["reason"] = std::to_string(reason);
+  e.extras["reason_text"] = reason_text(reason);
+  return e;
+}
+
+}  // namespace
+
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
@@ -131,8 +185,9 @@ void verify(std::optional<std::string_view> header, std::string_view body, std::
   if (!header) throw Error::auth("TikTok webhook: no TikTok-Signature header");
   auto sig = parse_signature(*header);
   if (!sig) throw Error::auth("TikTok webhook: malformed TikTok-Signature header");
-  if (secret.empty()) throw Error::config("TikTok webhook: app_secret is empty");
-  // §3.4: HMAC-SHA256 with the app secret over t + "." + the raw body, lowercase hex.
+  if (secret.empty()) throw Error::config("TikTok webhook: the signing secret is empty");
+  // §3.4: HMAC-SHA256 with the app secret (Business) or the client secret (developer portal,
+  // §2.5) over t + "." + the raw body, lowercase hex.
   std::string message = std::to_string(sig->t);
   message += '.';
   message.append(body);
@@ -165,9 +220,10 @@ std::vector<Event> parse_webhook(std::string_view body) {
   const auto& env = root.as_object();
   std::string event = text(env, "event");
   if (event.empty()) bad("event", "missing or empty");
+  if (event == kAuthorizationRemoved) return {deauthorization(env)};
   const bool receive = event == "im_receive_msg", sent = event == "im_send_msg",
              read = event == "im_mark_read_msg", eu = event == "im_receive_msg_eu";
-  // Developer-portal events (authorization.removed, video.*) and anything newer carry no message.
+  // Other developer-portal events (video.*, portability.*) and anything newer carry no message.
   if (!receive && !sent && !read && !eu) return {};
 
   // §3.4: content is a JSON string inside the JSON; an object is taken as it is.

@@ -49,11 +49,20 @@ using Event = connhost::messaging::MessageEvent;
 // "unsupported".
 std::string normalized_type(std::string_view platform_type);
 
+// The developer-portal event a Login Kit user's removal of the app sends (§2.5).
+inline constexpr std::string_view kAuthorizationRemoved = "authorization.removed";
+
+// §2.5's reason codes as words: 0 unknown, 1 user disconnected, 2 account deleted, 3 age
+// changed, 4 banned, 5 developer revoked; any other code "unknown".
+std::string reason_text(int64_t reason);
+
 // The {client_key, event, create_time, user_openid, content} envelope, `content` a JSON string
-// (§3.4). im_receive_msg (in), im_send_msg (out), im_mark_read_msg (type "read"),
-// im_receive_msg_eu (type "unsupported", extras.reason = kEuReason). Other events (developer
-// portal ones like authorization.removed) give no message event. Throws Error::data for a body
-// that is not such an envelope, naming the field.
+// (§2.5, §3.4). im_receive_msg (in), im_send_msg (out), im_mark_read_msg (type "read"),
+// im_receive_msg_eu (type "unsupported", extras.reason = kEuReason). authorization.removed
+// (§2.5) is type "deauthorized": sender_id the user's open_id, no conversation, event_id
+// "authorization.removed:<open_id>:<create_time>", extras reason (the number) and reason_text.
+// Other developer-portal events give no event. Throws Error::data for a body that is not such an
+// envelope, naming the field.
 std::vector<Event> parse_webhook(std::string_view body);
 
 }  // namespace connhost::tiktok::webhook

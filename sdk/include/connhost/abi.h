@@ -62,7 +62,7 @@ extern "C" {
 #endif
 
 #define CONNHOST_ABI_MAJOR 1
-#define CONNHOST_ABI_MINOR 1
+#define CONNHOST_ABI_MINOR 2
 
 /* The single exported symbol of a plugin library. */
 #define CONNHOST_ENTRY_SYMBOL "connhost_plugin_entry"
@@ -398,6 +398,14 @@ typedef struct ch_messaging_v1 {
 /* Capability: profile                                                                         */
 /*   fetch outputs one record of kind "profile": platform_user_id, display_name, avatar_url,   */
 /*   follower_count, following_count, business_category, shop_url, region, and extras.         */
+/*   (ABI 1.2) After it, any number of records of kind "business_profile" with the same keys:   */
+/*   the businesses the grant manages (a Meta user's Pages and Instagram business accounts),   */
+/*   each a profile of its own. A 1.1 host ignores them.                                       */
+/*   required_scopes (ABI 1.2) outputs one record of kind "scopes" with key "scopes": the       */
+/*   newline-joined scopes a fetch needs on this connection (they may depend on its settings), */
+/*   so the host can refuse a grant without them and name what is missing. A table whose       */
+/*   struct_size does not reach required_scopes, or a NULL pointer, says nothing: the host     */
+/*   takes it as no requirement.                                                                */
 
 typedef struct ch_profile_request {
   uint32_t struct_size;
@@ -410,6 +418,8 @@ typedef struct ch_profile_v1 {
   uint32_t struct_size;
   ch_status (*fetch)(ch_instance* instance, ch_call* call, const ch_profile_request* request,
                      ch_error* err);
+  /* ABI 1.2, appended: NULL or beyond struct_size in a 1.0 or 1.1 plugin. */
+  ch_status (*required_scopes)(ch_instance* instance, ch_call* call, ch_error* err);
 } ch_profile_v1;
 
 /* ------------------------------------------------------------------------------------------- */

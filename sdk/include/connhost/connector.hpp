@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <concepts>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -412,6 +413,12 @@ template <class C>
 concept HasFetch = requires(C& c, Call& k, const ch_profile_request& r) {
   c.fetch(k, r);
 };
+// ABI 1.2: `std::vector<std::string> required_scopes(Call&)`, the scopes a fetch needs on this
+// connection. A connector without it leaves the table's pointer NULL: no requirement stated.
+template <class C>
+concept HasRequiredScopes = requires(C& c, Call& k) {
+  { c.required_scopes(k) } -> std::convertible_to<std::vector<std::string>>;
+};
 
 template <class C>
 struct Export {
@@ -465,6 +472,24 @@ struct Export {
   CONNHOST_DETAIL_OP(fetch, ch_profile_request, HasFetch, "profile fetch")
 #undef CONNHOST_DETAIL_OP
 
+  // One "scopes" record, the names newline-joined (abi.h, "Capability: profile").
+  static ch_status required_scopes(ch_instance* i, ch_call* c, ch_error* err) {
+    if constexpr (HasRequiredScopes<C>) {
+      return guard(err, [&] {
+        Call call(c);
+        std::string joined;
+        for (const auto& s : self<C>(i).required_scopes(call)) {
+          if (!joined.empty()) joined += '\n';
+          joined += s;
+        }
+        call.output("scopes", {{"scopes", joined}});
+      });
+    } else {
+      (void)i, (void)c;
+      return not_implemented(err, "profile required_scopes");
+    }
+  }
+
   // `static constexpr ch_capability_note unavailable[]` on the connector: capabilities it cannot
   // offer, with why.
   static const ch_capability_note* unavailable_notes() {
@@ -496,7 +521,8 @@ struct Export {
         sizeof(ch_login_v1), &authorize_url, &exchange_code, &refresh, &revoke, &user_info};
     static const ch_messaging_v1 messaging{sizeof(ch_messaging_v1), &handshake, &verify,
                                            &parse_events,           &send,      &media_url};
-    static const ch_profile_v1 profile{sizeof(ch_profile_v1), &fetch};
+    static const ch_profile_v1 profile{sizeof(ch_profile_v1), &fetch,
+                                       HasRequiredScopes<C> ? &required_scopes : nullptr};
     static const ch_plugin_descriptor d{
         sizeof(ch_plugin_descriptor),
         CONNHOST_ABI_MAJOR,

@@ -209,11 +209,16 @@ TEST_F(TikTokMessagingTest, ParseEventsMapsEveryBusinessEvent) {
   EXPECT_TRUE(eu.text.empty());
   EXPECT_THAT(eu.extras["reason"], HasSubstr("EEA/CH/UK"));
 
-  // A developer-portal event is signed (with the Login Kit secret) but is no message.
+  // A developer-portal event is signed with the Login Kit secret, not this Business connection's
+  // (tiktok_deauth_test.cpp verifies it where it belongs); it parses to no message, only a
+  // deauthorization.
   auto removed = deliver("authorization.removed");
-  auto none = inst->parse_events(removed);
-  ASSERT_FALSE(none.error) << none.error->to_string();
-  EXPECT_TRUE(none.events.empty());
+  EXPECT_TRUE(inst->verify(removed));
+  auto parsed = inst->parse_events(removed);
+  ASSERT_FALSE(parsed.error) << parsed.error->to_string();
+  ASSERT_EQ(parsed.events.size(), 1u);
+  EXPECT_EQ(parsed.events[0].type, "deauthorized");
+  EXPECT_TRUE(parsed.events[0].message_id.empty());
 }
 
 TEST_F(TikTokMessagingTest, BurstsKeepTheirOrderAndIds) {

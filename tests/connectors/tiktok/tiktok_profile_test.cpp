@@ -158,6 +158,25 @@ TEST_F(TikTokProfileTest, BusinessReadsBusinessGet) {
   }
 }
 
+TEST_F(TikTokProfileTest, TheRequiredScopesAreEnoughForEachFlow) {
+  // ABI 1.2: a grant of exactly what required_scopes names gives a profile with a name and an
+  // avatar; business/get/ is asked only for the fields such a grant allows.
+  for (std::string name : {"login_kit", "business"}) {
+    auto inst = flow(name);
+    ASSERT_TRUE(inst);
+    auto req = inst->profile_required_scopes();
+    ASSERT_FALSE(req.error) << name << ": " << req.error->to_string();
+    ASSERT_FALSE(req.scopes.empty()) << name;
+    auto t = sign_in(*inst, req.scopes, name == "login_kit");
+    auto p = inst->fetch_profile({t.access_token, t.platform_user_id, req.scopes});
+    ASSERT_FALSE(p.error) << name << ": " << p.error->to_string();
+    EXPECT_EQ(p.profile.platform_user_id, t.platform_user_id) << name;
+    EXPECT_FALSE(p.profile.display_name.empty()) << name;
+    EXPECT_THAT(p.profile.avatar_url, StartsWith("http")) << name;
+    EXPECT_FALSE(p.profile.follower_count) << name << ": counts need user.info.stats";
+  }
+}
+
 TEST_F(TikTokProfileTest, AdvertiserHasNoPersonsProfile) {
   auto inst = flow("advertiser");
   ASSERT_TRUE(inst);

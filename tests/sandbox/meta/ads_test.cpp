@@ -229,5 +229,34 @@ TEST_F(MetaAds, PageTokenFromMeAccounts) {
   EXPECT_EQ(me.at("id"), page.at("id"));
 }
 
+TEST_F(MetaAds, MeAccountsAnswersTheFieldsAsked) {
+  // The profile capability's business profiles read these (User Accounts reference; Page and
+  // IG User fields).
+  auto r = graph(
+      "/me/accounts?fields=id,name,category,fan_count,followers_count,website,picture,"
+      "instagram_business_account%7Bid,username,name,followers_count,profile_picture_url%7D");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto page = body_json(r).at("data").as_array().at(0).as_object();
+  EXPECT_FALSE(page.contains("access_token")) << "only the fields asked";
+  EXPECT_FALSE(page.contains("tasks"));
+  EXPECT_TRUE(page.at("name").is_string());
+  EXPECT_TRUE(page.at("category").is_string());
+  EXPECT_TRUE(page.at("fan_count").is_int64());
+  EXPECT_TRUE(page.at("followers_count").is_int64());
+  EXPECT_EQ(std::string(page.at("website").as_string()).rfind("https://", 0), 0u);
+  EXPECT_TRUE(page.at("picture").at("data").at("url").is_string());
+  const auto& ig = page.at("instagram_business_account").as_object();
+  EXPECT_EQ(ig.size(), 5u);
+  EXPECT_TRUE(ig.at("followers_count").is_int64());
+  // The same account as the Page's own instagram_business_account and the IG node's username.
+  auto plain = body_json(graph("/me/accounts")).at("data").as_array().at(0).as_object();
+  EXPECT_EQ(ig.at("id"), plain.at("instagram_business_account").at("id"));
+  auto node = body_json(graph("/" + std::string(ig.at("id").as_string()) + "?fields=username"));
+  EXPECT_EQ(node.at("username"), ig.at("username"));
+
+  auto bad = graph_error(graph("/me/accounts?fields=id,shoe_size"));
+  EXPECT_EQ(bad.code, 100);
+}
+
 }  // namespace
 }  // namespace connhost::sandbox::testing

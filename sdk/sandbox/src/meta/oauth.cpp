@@ -388,16 +388,14 @@ Response me_accounts(Call& c) {
       page.issued_at = c.tokens().now();
       c.tokens().put(page);
     }
-    data.push_back(json::object{
-        {"access_token", page_value},
-        {"category", "Shopping & Retail"},
-        {"category_list",
-         json::array{json::object{{"id", "200600219953504"}, {"name", "Shopping & Retail"}}}},
-        {"name", kPageName},
-        {"id", kPageId},
-        {"tasks",
-         json::array{"ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"}},
-        {"instagram_business_account", json::object{{"id", kIgAccountId}}}});
+    // The edge's default fields (User Accounts reference, and the gist of its answer) unless
+    // `fields` names others, as on every Graph node (§1.1).
+    auto fields = c.params.get("fields").value_or(
+        "access_token,category,category_list,name,id,tasks,instagram_business_account");
+    GraphError ferr;
+    auto entry = managed_page(*t, page_value, fields, ferr);
+    if (!entry) return error_response(ferr);
+    data.push_back(std::move(*entry));
   }
   PageRequest pr{c.base(), c.version, c.path(), &c.params, false, 25, 100};
   GraphError perr;

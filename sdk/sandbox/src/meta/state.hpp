@@ -21,6 +21,14 @@ namespace connhost::sandbox::meta {
 inline constexpr std::string_view kPageId = "109876543210987";
 inline constexpr std::string_view kPageName = "Acme Store Sandbox";
 inline constexpr std::string_view kIgAccountId = "17841400000000001";
+// What /me/accounts and the nodes tell of them (profile.cpp).
+inline constexpr std::string_view kPageCategory = "Shopping & Retail";
+inline constexpr std::string_view kPageWebsite = "https://acme-store.example";
+inline constexpr int64_t kPageFans = 1250;
+inline constexpr int64_t kPageFollowers = 1318;
+inline constexpr std::string_view kIgUsername = "acmestore.sandbox";
+inline constexpr std::string_view kIgName = "Acme Store";
+inline constexpr int64_t kIgFollowers = 2875;
 // The person who logs in through the dialog (an app-scoped id, §2.5) and the system user the
 // preissued token belongs to.
 inline constexpr std::string_view kUserId = "10157106986155798";
@@ -143,6 +151,10 @@ Response debug_token(Call& c);
 Response node_me(Call& c, const Token& t, const std::string& id);
 Response permissions(Call& c);
 Response me_accounts(Call& c);
+// One entry of /me/accounts with the `fields` asked (profile.cpp): the Page's own fields and its
+// instagram_business_account{...}; nullopt and `error` set for a field a Page does not have.
+std::optional<json::object> managed_page(const Token& user, const std::string& page_token,
+                                         std::string_view fields, GraphError& error);
 Response ad_accounts(Call& c);
 Response ad_account(Call& c, const std::string& account_id);
 Response campaigns(Call& c, const std::string& account_id);
