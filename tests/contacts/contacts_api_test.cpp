@@ -11,6 +11,7 @@
 
 #include "cli/run_connhost.hpp"
 #include "contacts/masking.hpp"
+#include "contacts_seed.hpp"
 #include "server/server_fixture.hpp"
 
 namespace connhost::test {
@@ -27,9 +28,6 @@ const std::vector<std::pair<std::string, std::string>> kReader = {
     {"Authorization", std::string("Bearer ") + kReaderKey}};
 const std::vector<std::pair<std::string, std::string>> kCrm = {
     {"Authorization", std::string("Bearer ") + kCrmKey}};
-
-// A name with every character CSV must quote.
-constexpr const char* kAwkwardName = "Bob, \"the builder\"\nJr";
 
 // RFC 4180 records, for checking what the export wrote (quoted fields may hold CR, LF, commas).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
@@ -75,75 +73,9 @@ class ContactsApiTest : public ServerTest {
     seed();
   }
 
-  // Contact 1 (Ada, local user 1): a TikTok identity behind grant 1 and a Meta identity without a
-  // grant link (its consent comes through user 1's grant 2). Contact 2: one Google identity.
-  // Contact 3: erased. Grant 3 belongs to user 2 and must not show on contact 1.
   void seed() {
     auto store = open_store();
-    auto& sql = store.session();
-    sql << "INSERT INTO users (id, created_at) VALUES (1, '2026-11-01T09:00:00.000Z'), "
-           "(2, '2026-11-01T09:00:00.000Z')";
-    sql << "INSERT INTO grants (id, user_id, connection, platform_user_id, scopes, key_id, status, "
-           "created_at, updated_at) VALUES "
-           "(1, 1, 'tiktok_login', 'tt_123', 'user.info.basic,user.info.stats', 'k1', 'active', "
-           "'2026-11-01T10:00:00.000Z', '2026-11-04T10:00:00.000Z'), "
-           "(2, 1, 'meta_login', 'fb_456', 'public_profile,email', 'k1', 'active', "
-           "'2026-11-02T10:00:00.000Z', '2026-11-02T10:00:00.000Z'), "
-           "(3, 2, 'tiktok_login', 'tt_other', 'user.info.basic', 'k1', 'active', "
-           "'2026-10-01T10:00:00.000Z', '2026-10-01T10:00:00.000Z')";
-    std::string awkward = kAwkwardName;
-    sql << "INSERT INTO contacts (id, display_name, user_id, status, created_at, updated_at) "
-           "VALUES (1, 'Ada Lovelace', 1, 'active', '2026-11-01T10:00:00.000Z', "
-           "'2026-11-04T10:00:00.000Z')";
-    sql << "INSERT INTO contacts (id, display_name, status, created_at, updated_at) VALUES (2, "
-           ":n, 'active', '2026-11-02T10:00:00.000Z', '2026-11-02T10:00:00.000Z')",
-        soci::use(awkward);
-    sql << "INSERT INTO contacts (id, display_name, status, erased_at, created_at, updated_at) "
-           "VALUES (3, NULL, 'erased', '2026-11-05T10:00:00.000Z', '2026-10-01T10:00:00.000Z', "
-           "'2026-11-05T10:00:00.000Z')";
-    sql << "INSERT INTO contact_identities (id, contact_id, platform, platform_user_id, "
-           "created_at, connection, grant_id, status, fetched_at) VALUES "
-           "(1, 1, 'tiktok', 'tt_123', '2026-11-01T10:00:00.000Z', 'tiktok_login', 1, 'active', "
-           "'2026-11-04T10:00:00.000Z'), "
-           "(2, 1, 'meta', 'fb_456', '2026-11-02T10:00:00.000Z', 'meta_login', NULL, 'frozen', "
-           "'2026-11-02T10:00:00.000Z'), "
-           "(3, 2, 'google', 'G_789', '2026-11-02T10:00:00.000Z', 'google_login', NULL, "
-           "'active', '2026-11-02T10:00:00.000Z'), "
-           "(4, 3, 'tiktok', 'tt_erased', '2026-10-01T10:00:00.000Z', NULL, NULL, 'active', NULL)";
-    sql << "INSERT INTO contact_attributes (identity_id, name, value, fetched_at) VALUES "
-           "(1, 'display_name', 'Ada Lovelace', '2026-11-04T10:00:00.000Z'), "
-           "(1, 'avatar_url', 'https://cdn.example/ada.jpg?sig=1', '2026-11-04T10:00:00.000Z'), "
-           "(1, 'follower_count', '1200', '2026-11-04T10:00:00.000Z'), "
-           "(1, 'region', 'GB', '2026-11-04T10:00:00.000Z'), "
-           "(1, 'username', 'ada_l', '2026-11-04T10:00:00.000Z'), "
-           "(2, 'email', 'ada@example.org', '2026-11-02T10:00:00.000Z'), "
-           "(2, 'business_category', 'Science, Maths', '2026-11-02T10:00:00.000Z'), "
-           "(2, 'bio_description', 'sha256:0123456789abcdef', '2026-11-02T10:00:00.000Z'), "
-           "(3, 'shop_url', 'https://shop.example/bob', '2026-11-02T10:00:00.000Z')";
-    // Ids out of time order: the history is ordered by fetch time.
-    sql << "INSERT INTO contact_versions (id, contact_id, identity_id, version, attributes_json, "
-           "changed_json, connection, fetched_at) VALUES "
-           "(1, 1, 1, 2, '{\"display_name\":\"Ada Lovelace\",\"follower_count\":\"1200\"}', "
-           "'[\"display_name\",\"follower_count\"]', 'tiktok_login', '2026-11-04T10:00:00.000Z'), "
-           "(2, 1, 1, 1, '{\"display_name\":\"Ada L\",\"follower_count\":\"1000\"}', "
-           "'[\"display_name\",\"follower_count\"]', 'tiktok_login', '2026-11-01T10:00:00.000Z'), "
-           "(3, 1, 2, 1, '{\"email\":\"ada@example.org\"}', '[\"email\"]', 'meta_login', "
-           "'2026-11-02T10:00:00.000Z')";
-    sql << "INSERT INTO profile_syncs (grant_id, connection, identity_id, status, "
-           "last_synced_at, next_due_at, failures) VALUES (1, 'tiktok_login', 1, 'ok', "
-           "'2026-11-04T10:00:00.000Z', '2026-11-05T10:00:00.000Z', 0)";
-    sql << "INSERT INTO consent_log (id, grant_id, connection, event, scopes, previous_scopes, "
-           "source, detail, at) VALUES "
-           "(1, 1, 'tiktok_login', 'changed', 'user.info.basic,user.info.stats', "
-           "'user.info.basic', 'login', NULL, '2026-11-04T10:00:00.000Z'), "
-           "(2, 2, 'meta_login', 'granted', 'public_profile,email', NULL, 'login', NULL, "
-           "'2026-11-02T10:00:00.000Z'), "
-           "(3, 1, 'tiktok_login', 'granted', 'user.info.basic', NULL, 'login', NULL, "
-           "'2026-11-01T10:00:00.000Z'), "
-           "(4, 3, 'tiktok_login', 'granted', 'user.info.basic', NULL, 'login', NULL, "
-           "'2026-10-01T10:00:00.000Z'), "
-           "(5, 99, 'tiktok_login', 'revoked', 'user.info.basic', NULL, 'api', NULL, "
-           "'2026-11-03T10:00:00.000Z')";
+    seed_contacts(store.session());
   }
 
   static std::vector<int64_t> ids(const json::value& list) {
@@ -401,6 +333,43 @@ TEST_F(ContactsApiTest, EraseNeedsThePiiScopeAndAKnownContact) {
   EXPECT_EQ(json(get("/api/contacts/1", kCrm)).at("contact").at("status").as_string(), "active");
 }
 
+TEST_F(ContactsApiTest, EraseWithThePiiScopeRemovesThePersonAndRecordsWhoDidIt) {
+  start_with_keys();
+  auto r = call(port, "DELETE", "/api/contacts/1?reason=customer%20request", kCrm);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto erasure = json(r).at("erasure");
+  EXPECT_EQ(erasure.at("contact_id").as_int64(), 1);
+  EXPECT_FALSE(erasure.at("already_erased").as_bool());
+  EXPECT_GT(erasure.at("audit_id").as_int64(), 0);
+  EXPECT_EQ(erasure.at("counts").at("contact_identities").as_int64(), 2);
+  EXPECT_EQ(erasure.at("counts").at("contact_attributes").as_int64(), 8);
+
+  auto c = json(get("/api/contacts/1", kCrm)).at("contact");
+  EXPECT_EQ(c.at("status").as_string(), "erased");
+  EXPECT_TRUE(c.at("display_name").is_null());
+  EXPECT_TRUE(c.at("identities").as_array().empty());
+  EXPECT_THAT(ids(json(get("/api/contacts", kCrm))), ElementsAre(2));
+  EXPECT_TRUE(json(get("/api/contacts/1/history", kCrm)).at("versions").as_array().empty());
+  auto csv = get("/api/contacts.csv", kCrm);
+  EXPECT_THAT(csv.body, Not(HasSubstr("Lovelace")));
+  EXPECT_THAT(csv.body, Not(HasSubstr("tt_123")));
+
+  auto store = open_store();
+  std::string actor, reason;
+  store.session() << "SELECT actor, reason FROM contact_erasures WHERE contact_id = 1",
+      soci::into(actor), soci::into(reason);
+  EXPECT_EQ(actor, "api:crm");
+  EXPECT_EQ(reason, "customer request");
+
+  auto again = call(port, "DELETE", "/api/contacts/1", kCrm);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_TRUE(json(again).at("erasure").at("already_erased").as_bool());
+
+  auto long_reason = call(port, "DELETE", "/api/contacts/2?reason=" + std::string(501, 'x'), kCrm);
+  EXPECT_EQ(long_reason.status, 400);
+  EXPECT_EQ(json(get("/api/contacts/2", kCrm)).at("contact").at("status").as_string(), "active");
+}
+
 // `connhost contacts ...` against the same rows: the terminal shows the store as it is; the export
 // masks unless --pii; erasing from a script needs --yes.
 class ContactsCliTest : public ContactsApiTest {
@@ -468,6 +437,20 @@ TEST_F(ContactsCliTest, ExportMaskedUnlessPii) {
   auto full = read(full_file);
   EXPECT_THAT(full, HasSubstr("Ada Lovelace"));
   EXPECT_THAT(full, HasSubstr("\"Bob, \"\"the builder\"\"\nJr\""));
+}
+
+TEST_F(ContactsCliTest, EraseWithYes) {
+  auto run = cli("contacts erase 2 --yes --reason 'asked by mail'");
+  ASSERT_EQ(run.code, 0) << run.out;
+  EXPECT_THAT(run.out, HasSubstr("erased contact 2"));
+  EXPECT_THAT(run.out, Not(HasSubstr("builder")));
+  auto store = open_store();
+  std::string status, actor;
+  store.session() << "SELECT status FROM contacts WHERE id = 2", soci::into(status);
+  store.session() << "SELECT actor FROM contact_erasures WHERE contact_id = 2", soci::into(actor);
+  EXPECT_EQ(status, "erased");
+  EXPECT_EQ(actor, "cli");
+  EXPECT_EQ(cli("contacts erase 999 --yes").code, 1);
 }
 
 TEST_F(ContactsCliTest, EraseFromAScriptNeedsYes) {

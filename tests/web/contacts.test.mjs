@@ -2,7 +2,8 @@
 // loopback without a key, so every scope). Contacts are written to the store with SQL as the
 // profile sync writes them (migration 10): the list and its search, a contact's identities with
 // each attribute's source platform and fetch time, its history (what changed per version), its
-// consent record, the erase confirmation, and an erased contact shown as erased.
+// consent record, erasure behind a confirmation (cancelled, then confirmed), and erased contacts
+// shown as erased.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -120,21 +121,38 @@ test('the Contacts tab lists, searches and shows a contact with its history and 
     await page.waitForSelector('#erase-dialog[open]');
     assert.match(await page.textContent('#erase-dialog-text'), /contact 1/);
     await page.click('#erase-cancel');
-    await page.waitForSelector('#erase-dialog:not([open])');
+    await page.waitForSelector('#erase-dialog', { state: 'hidden' });
     await idle(page);
     assert.equal((await world.api('/api/contacts/1')).contact.status, 'active');
     assert.equal(await page.getAttribute('#contact-detail', 'data-status'), 'active');
 
-    // An erased contact, listed on request, shows as erased without its name.
+    // Erasing: confirmed in the dialog with a reason; the page then shows the contact erased,
+    // without its name, identities or history, and the list leaves it out.
+    await page.click('#contact-erase');
+    await page.waitForSelector('#erase-dialog[open]');
+    await page.fill('#erase-reason', 'closing the account');
+    await page.click('#erase-confirm');
+    await page.waitForSelector('#contact-detail[data-contact-id="1"][data-status="erased"]');
+    await idle(page);
+    assert.equal(await page.textContent('#contact-title'), 'Contact 1');
+    assert.equal(await page.locator('#contact-identities .identity').count(), 0);
+    assert.equal(await page.locator('#contact-history tbody tr[data-version-id]').count(), 0);
+    assert.equal(await page.isHidden('#contact-erase'), true, 'nothing left to erase');
+    assert.equal(await page.locator('#contacts-table tr[data-contact-id="1"]').count(), 0);
+    const api = await world.api('/api/contacts/1');
+    assert.equal(api.contact.status, 'erased');
+    assert.equal(api.contact.display_name, null);
+    assert.equal((await world.sql("SELECT actor || '|' || reason FROM contact_erasures WHERE contact_id = 1")).trim(),
+                 'api|closing the account');
+    await screenshot(page, 'contacts-erased');
+
+    // Erased contacts, listed on request, show as erased.
     await page.check('#contacts-erased');
     await page.waitForSelector('#contacts-table tr[data-contact-id="3"]');
     await idle(page);
-    const erased = page.locator('#contacts-table tr[data-contact-id="3"]');
-    assert.equal(await erased.getAttribute('data-status'), 'erased');
-    await erased.locator('button').click();
-    await page.waitForSelector('#contact-detail[data-contact-id="3"][data-status="erased"]');
-    assert.equal(await page.isHidden('#contact-erase'), true, 'nothing left to erase');
-    await screenshot(page, 'contacts-erased');
+    for (const id of ['1', '3'])
+      assert.equal(await page.getAttribute(`#contacts-table tr[data-contact-id="${id}"]`, 'data-status'), 'erased');
+    assert.equal(await page.getAttribute('#contacts-table tr[data-contact-id="2"]', 'data-status'), 'active');
 
     assert.deepEqual(errors, []);
   } finally {
