@@ -240,15 +240,15 @@ std::optional<ErasureReport> erase_contact_in(soci::session& sql, const ErasureR
   report.platforms.assign(platforms.begin(), platforms.end());
 
   // Before the identities go: their grants' profile sync stops, or the next sync would fetch the
-  // profile again and bring the person back.
+  // profile again and bring the person back. A sync stopped already keeps its reason (a
+  // revocation's).
   const std::string stopped = "contact erased";
   counts["profile_syncs"] += execute(
       (sql.prepare << "UPDATE profile_syncs SET status = 'stopped', error = :e WHERE "
                       "(grant_id IN (SELECT grant_id FROM contact_identities WHERE contact_id = :c "
                       "AND grant_id IS NOT NULL) OR identity_id IN (SELECT id FROM "
-                      "contact_identities WHERE contact_id = :c2)) AND (status <> 'stopped' OR "
-                      "error IS NULL OR error <> :e2)",
-       use(stopped), use(contact), use(contact), use(stopped)));
+                      "contact_identities WHERE contact_id = :c2)) AND status <> 'stopped'",
+       use(stopped), use(contact), use(contact)));
 
   redact_inbox(sql, conversations, identities, counts);
 

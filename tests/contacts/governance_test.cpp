@@ -262,6 +262,11 @@ TEST_F(GOVERNANCE_TEST, RevokeErasesTheIdentityThenTheContact) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM contact_versions WHERE contact_id = :c", c), 0);
   EXPECT_EQ(text("SELECT actor FROM contact_erasures WHERE contact_id = :c", c),
             "consent:" + std::to_string(g2));
+  // Each grant's sync keeps the reason it stopped for: its revocation.
+  EXPECT_EQ(text("SELECT error FROM profile_syncs WHERE grant_id = :g", g1),
+            "consent revoked (cli)");
+  EXPECT_EQ(text("SELECT error FROM profile_syncs WHERE grant_id = :g", g2),
+            "consent revoked (cli)");
 }
 
 TEST_F(GOVERNANCE_TEST, DeauthorizationEventRevokesTheGrant) {
