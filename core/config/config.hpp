@@ -169,7 +169,7 @@ struct ServerSettings {
     std::vector<std::string> scopes;  // each one of "pii", "*"
     SourcePos pos;                    // of the table
   };
-  std::vector<NamedKey> api_keys;  // in file order
+  std::vector<NamedKey> api_keys;  // by name
   int64_t max_body_bytes = 1024 * 1024;
   std::filesystem::path web_root;  // absolute; empty: the default (server/static_files.hpp)
   int64_t report_cache_seconds = 60;
