@@ -16,9 +16,14 @@
 namespace connhost::testing {
 
 // Kept beyond the standard attributes, so that the extras each platform gives can be checked.
+// The grant's person, not the businesses the grant manages (their identities carry the grant too).
+inline const std::string kPerson =
+    "i.platform_user_id = (SELECT platform_user_id FROM grants WHERE id = i.grant_id)";
+
 inline constexpr const char* kAllFields =
     "[contacts.fields]\ndisplay_name = \"keep\"\navatar_url = \"keep\"\nfollower_count = "
     "\"keep\"\nfollowing_count = \"keep\"\nregion = \"keep\"\nusername = \"keep\"\n"
+    "business_category = \"keep\"\nshop_url = \"keep\"\n"
     "bio_description = \"keep\"\nemail = \"keep\"\nlikes_count = \"keep\"\n";
 
 inline std::string file_bytes(const std::filesystem::path& p) {
@@ -130,7 +135,8 @@ class ProfileSyncTest : public LoginTest {
     soci::statement st =
         (db->session().prepare << "SELECT a.name, a.value FROM contact_attributes a JOIN "
                                   "contact_identities i ON i.id = a.identity_id WHERE "
-                                  "i.grant_id = :g",
+                                  "i.grant_id = :g AND " +
+                                      kPerson,
          soci::use(g), soci::into(n), soci::into(v));
     st.execute();
     while (st.fetch()) out[n] = v;
@@ -148,7 +154,8 @@ class ProfileSyncTest : public LoginTest {
     soci::statement st =
         (db->session().prepare << "SELECT v.version, v.attributes_json, v.changed_json FROM "
                                   "contact_versions v JOIN contact_identities i ON i.id = "
-                                  "v.identity_id WHERE i.grant_id = :g ORDER BY v.version",
+                                  "v.identity_id WHERE i.grant_id = :g AND " +
+                                      kPerson + " ORDER BY v.version",
          soci::use(g), soci::into(v.version), soci::into(v.attributes), soci::into(v.changed));
     st.execute();
     while (st.fetch()) out.push_back(v);

@@ -53,7 +53,8 @@ TEST_F(ProfileSyncTest, TikTokLoginKitProfileBecomesAContact) {
   std::string name, connection, platform, puid;
   db->session() << "SELECT c.id, c.user_id, c.display_name, i.connection, i.platform, "
                    "i.platform_user_id FROM contacts c JOIN contact_identities i ON "
-                   "i.contact_id = c.id WHERE i.grant_id = :g",
+                   "i.contact_id = c.id WHERE i.grant_id = :g AND " +
+                       kPerson,
       soci::use(static_cast<long long>(id)), soci::into(contact), soci::into(user_id),
       soci::into(name), soci::into(connection), soci::into(platform), soci::into(puid);
   EXPECT_EQ(contact, *r.contact_id);
@@ -98,6 +99,50 @@ TEST_F(ProfileSyncTest, MetaProfileWithEmail) {
               StartsWith("https://platform-lookaside.fbsbx.com/platform/profilepic/?asid=" +
                          std::string(me.at("id").as_string())));
   EXPECT_EQ(grant(id).info.platform_user_id, std::string(me.at("id").as_string()));
+}
+
+TEST_F(ProfileSyncTest, MetaPagesAndInstagramAccountsBecomeContactsOfTheirOwn) {
+  int64_t id = sign_in_with("meta_login", {"public_profile", "pages_show_list", "instagram_basic"});
+  auto r = sync(id);
+  ASSERT_EQ(r.status, "ok") << r.message;
+  // The sandbox's Page and its Instagram business account (docs/sandbox/meta.md, /me/accounts).
+  struct Business {
+    std::string id, name;
+    std::map<std::string, std::string> expected;
+  };
+  for (const auto& b :
+       {Business{"109876543210987",
+                 "Acme Store Sandbox",
+                 {{"business_category", "Shopping & Retail"},
+                  {"shop_url", "https://acme-store.example"},
+                  {"follower_count", "1318"}}},
+        Business{"17841400000000001",
+                 "Acme Store",
+                 {{"username", "acmestore.sandbox"}, {"follower_count", "2875"}}}}) {
+    long long contact = 0, user = 0;
+    soci::indicator user_ind = soci::i_ok;
+    std::string name, platform;
+    db->session() << "SELECT c.id, c.user_id, c.display_name, i.platform FROM contacts c JOIN "
+                     "contact_identities i ON i.contact_id = c.id WHERE i.platform_user_id = :p",
+        soci::use(b.id), soci::into(contact), soci::into(user, user_ind), soci::into(name),
+        soci::into(platform);
+    ASSERT_TRUE(db->session().got_data()) << b.id;
+    EXPECT_EQ(name, b.name);
+    EXPECT_EQ(platform, "meta");
+    EXPECT_NE(contact, *r.contact_id);  // not the person's contact
+    EXPECT_EQ(user_ind, soci::i_null);  // a business, not the local user
+    std::map<std::string, std::string> got;
+    std::string n, v;
+    soci::statement st =
+        (db->session().prepare << "SELECT a.name, a.value FROM contact_attributes a JOIN "
+                                  "contact_identities i ON i.id = a.identity_id WHERE "
+                                  "i.platform_user_id = :p",
+         soci::use(b.id), soci::into(n), soci::into(v));
+    st.execute();
+    while (st.fetch()) got[n] = v;
+    for (const auto& [k, want] : b.expected) EXPECT_EQ(got[k], want) << b.id << " " << k;
+  }
+  EXPECT_EQ(attributes(id)["display_name"], "Jane Sandbox");
 }
 
 TEST_F(ProfileSyncTest, GoogleProfile) {
