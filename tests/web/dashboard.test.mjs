@@ -138,7 +138,7 @@ test('the page loads every view with no console error and no request leaving 127
     }
     // Nothing but this host's files: the page, its modules, its style and icon.
     const files = rec.requests.map((r) => new URL(r.url).pathname).filter((p) => !p.startsWith('/api/'));
-    for (const f of files) assert.match(f, /^\/(|index\.html|app\.js|format\.js|chart\.js|style\.css|favicon\.svg)$/);
+    for (const f of files) assert.match(f, /^\/(|index\.html|app\.js|format\.js|chart\.js|contacts\.js|style\.css|favicon\.svg)$/);
     // The chart is drawn: one bar per day of the series.
     const { start, end } = await shownRange(page);
     const d = await world.api(`/api/unified-reports/dashboard?start_date=${start}&end_date=${end}`);
