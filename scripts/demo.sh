@@ -18,9 +18,10 @@ step() { printf '\n== %s\n' "$*"; }
 # authorize URL (state and PKCE verifier), the sandbox's consent page is opened and its
 # `<a MARKER>` link (e.g. id="allow") followed to the redirect, and `connhost auth exchange` trades the code
 # for a grant in the vault. The redirect URI is the one the dashboard's "Login with ..." uses.
+# A third argument "own" signs in as a local user of its own (a business account, not the person).
 USER_ARGS=()
 sign_in() {
-  local conn=$1 marker=$2
+  local conn=$1 marker=$2 own=${3:-}
   local redirect="http://127.0.0.1:8007/auth/$conn/callback"
   local out url verifier link location code stored
   out=$("$CONNHOST" --config "$CONFIG" auth url "$conn" --redirect-uri "$redirect")
@@ -39,11 +40,13 @@ sign_in() {
   code=$(printf '%s' "$location" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
   [ -n "$code" ] || { echo "demo: no code in the redirect of $conn" >&2; exit 1; }
   code=$(printf '%b' "${code//%/\\x}")
+  local user=("${USER_ARGS[@]}")
+  [ "$own" = own ] && user=()
   stored=$("$CONNHOST" --config "$CONFIG" auth exchange "$conn" "$code" --verifier "$verifier" \
-    --redirect-uri "$redirect" "${USER_ARGS[@]}")
+    --redirect-uri "$redirect" "${user[@]}")
   echo "$stored"
   # One local user holds every grant, as one browser signing in to each platform would.
-  if [ ${#USER_ARGS[@]} -eq 0 ]; then
+  if [ ${#USER_ARGS[@]} -eq 0 ] && [ "$own" != own ]; then
     USER_ARGS=(--user "$(printf '%s' "$stored" | sed -n 's/.* for user \([0-9]*\).*/\1/p')")
   fi
 }
@@ -70,8 +73,14 @@ step "sign in through each platform's consent page (the grants the pipelines rea
 sign_in tiktok_sandbox 'id="authorize"'
 sign_in meta_sandbox 'id="allow"'
 sign_in google_sandbox 'id="allow"'
-sign_in tiktok_messages 'class="authorize"'   # the TikTok Business Account of the inbox
+sign_in tiktok_login 'class="authorize"'      # "Login with TikTok" (Login Kit) for people
+sign_in tiktok_messages 'class="authorize"' own  # the TikTok Business Account of the inbox
 "$CONNHOST" --config "$CONFIG" auth grants
+
+# Each sign-in above synced its profile (docs/contacts.md): the person is one contact with a
+# TikTok, a Meta and a Google identity, the business account another.
+step "connhost --config $CONFIG contacts list (profiles from the sign-ins, kept as [contacts.fields] allows)"
+"$CONNHOST" --config "$CONFIG" contacts list
 
 for pipeline in tiktok_daily meta_daily google_daily; do
   step "connhost --config $CONFIG sync $pipeline --months 12"
@@ -108,8 +117,29 @@ for p in "tiktok tiktok_messages" "meta meta_messages"; do
 done
 "$CONNHOST" --config "$CONFIG" inbox status
 
+# TikTok tells the app when a person disconnects it: authorization.removed, signed with the Login
+# Kit client secret. The grant is revoked, the consent log says so, and the profile is frozen.
+step "the person disconnects the app on TikTok: authorization.removed to /webhooks/tiktok_login"
+curl -sf -X POST "$SB/_sandbox/webhooks" \
+  -d '{"platform":"tiktok","event":"authorization.removed","target_url":"http://127.0.0.1:8007/webhooks/tiktok_login","mode":"single"}' |
+  sed 's/^/  /'
+echo
+# The 200 came after the delivery was stored; the inbox's processor revokes right after.
+for _ in $(seq 1 50); do
+  "$CONNHOST" --config "$CONFIG" --log-level warn auth grants --connection tiktok_login |
+    grep -q revoked && break
+  sleep 0.1
+done
+"$CONNHOST" --config "$CONFIG" auth grants --connection tiktok_login
+PERSON=$("$CONNHOST" --config "$CONFIG" contacts list --platform google | awk 'NR==2 {print $1}')
+if [ -n "$PERSON" ]; then
+  step "connhost --config $CONFIG contacts consent $PERSON (granted, then revoked by TikTok)"
+  "$CONNHOST" --config "$CONFIG" contacts consent "$PERSON"
+fi
+
 if [ "${DEMO_NO_SERVE:-}" = "1" ]; then exit 0; fi
 echo "dashboard: http://127.0.0.1:8007/   API: http://127.0.0.1:8007/api/openapi.json"
 echo "\"Login with ...\" (Accounts tab) goes through the sandbox's consent pages and back; the"
-echo "Inbox tab shows the delivered conversations, and a reply there goes out to the sandbox."
+echo "Inbox tab shows the delivered conversations, and a reply there goes out to the sandbox; the"
+echo "Contacts tab shows the profiles with their history and consent record."
 wait $SERVE_PID

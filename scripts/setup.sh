@@ -14,6 +14,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   postgresql-15 postgresql-client-15
   curl ca-certificates openssl wrk
+  dpkg-dev file fakeroot
   chromium
 )
 # The browser tests (tests/web) run node. A node that is already there (Debian's or another

@@ -262,7 +262,7 @@ int auth_revoke(const GlobalOptions& options, int64_t grant_id, bool local_only)
   if (s->rc != kExitOk || !s->store) return s->rc != kExitOk ? s->rc : kExitFailure;
   try {
     auto out = server::revoke_grant(s->store->session(), &s->keyring, *s->config, s->ctx.registry,
-                                    std::make_shared<http::Client>(), grant_id, local_only);
+                                    std::make_shared<http::Client>(), grant_id, local_only, "cli");
     using R = server::RevokeOutcome::Result;
     switch (out.result) {
       case R::revoked:

@@ -25,6 +25,7 @@ struct SyncOptions {
   int months = 0;        // > 0: backfill this many months up to today
   int workers = 4;
   bool no_progress = false;
+  bool force = false;  // profile pipelines: every active grant, due or not
 };
 int sync(const GlobalOptions& options, const SyncOptions& sync);
 int run_schedules(const GlobalOptions& options);

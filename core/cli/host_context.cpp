@@ -23,7 +23,7 @@ std::vector<std::filesystem::path> HostContext::plugin_search_path(
     if (ec) canon = p.lexically_normal();
     if (std::find(dirs.begin(), dirs.end(), canon) == dirs.end()) dirs.push_back(canon);
   };
-  add(CONNHOST_BUILD_PLUGIN_DIR);
+  add(plugin::build_or_installed_plugin_dir());
   for (const auto& d : options.plugin_dirs) add(d);
   return dirs;
 }

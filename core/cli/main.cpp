@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   sync_cmd->add_flag("--no-progress", so.no_progress, "log lines instead of a progress bar");
+  sync_cmd->add_flag("--force", so.force,
+                     "profile pipelines: sync every active grant, not only the changed and due");
   sync_cmd->callback([&] { finish(), rc = sync(g, so); });
 
   auto* report = app.add_subcommand("report", "reports from the store");
@@ -190,7 +192,8 @@ int main(int argc, char** argv) {
       "pipelines, until interrupted (SIGINT, SIGTERM)");
   serve_cmd->add_option("--listen", sv.listen,
                         "HOST:PORT or [IPV6]:PORT to listen on (default: [server] listen, else "
-                        "127.0.0.1:8007); anything but loopback needs [server] api_key");
+                        "127.0.0.1:8007); anything but loopback needs an API key ([server] api_key "
+                        "or [server.api_keys.NAME])");
   serve_cmd->add_flag("--no-scheduler", sv.no_scheduler,
                       "serve only: leave the scheduled pipelines to another process");
   serve_cmd->callback([&] { finish(), rc = serve(g, sv); });

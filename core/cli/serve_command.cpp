@@ -224,8 +224,11 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     // The webhook inbox: each its own store connection; the processor also takes what a previous
     // process left pending.
     auto write_gate = std::make_shared<inbox::WriteGate>();
-    inbox::Processor processor([&cfg] { return open_store(cfg); },
-                               {.write_gate = write_gate, .contacts = cfg.contacts});
+    inbox::Processor processor(
+        [&cfg] { return open_store(cfg); },
+        {.write_gate = write_gate,
+         .contacts = cfg.contacts,
+         .connection_platforms = inbox::connection_platforms(cfg, ctx.registry)});
     inbox::InboxWriter inbox_writer(
         [&cfg] { return open_store(cfg); },
         {.committed = [&processor] { processor.notify(); }, .write_gate = write_gate});

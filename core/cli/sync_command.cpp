@@ -90,6 +90,7 @@ int sync(const GlobalOptions& options, const SyncOptions& s) {
     return kExitUsage;
   }
   pipeline::RunOptions ro;
+  ro.force = s.force;
   ro.workers = s.workers;
   try {
     if (s.months > 0) {

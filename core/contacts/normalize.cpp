@@ -1,5 +1,6 @@
 #include "contacts/normalize.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace connhost::contacts {
@@ -97,10 +98,39 @@ Attributes normalize(const plugin::ProfileRecord& p) {
   return out;
 }
 
+namespace {
+
+// Query parameters that only sign a picture URL or say when it expires: TikTok's x-expires and
+// x-signature (tiktok.md §3.2), Meta's oh/oe and _nc_* on fbcdn.net and ext/hash on the
+// platform-lookaside profile picture URL (meta-google.md §2.5). Other parameters name the
+// picture (Meta's lookaside URL has no picture in its path: asid, height and width say whose
+// picture at what size), so they stay.
+bool volatile_param(std::string_view name) {
+  return name == "x-expires" || name == "x-signature" || name == "oh" || name == "oe" ||
+         name == "ext" || name == "hash" || name.starts_with("_nc_");
+}
+
+}  // namespace
+
 std::string comparison_form(std::string_view attribute, std::string_view value) {
   if (!is_picture(attribute)) return std::string(value);
-  size_t cut = value.find_first_of("?#");
-  return std::string(value.substr(0, cut));
+  size_t q = value.find('?');
+  size_t hash = value.find('#');
+  std::string out(value.substr(0, std::min(q, hash)));
+  if (q == std::string_view::npos || (hash != std::string_view::npos && hash < q)) return out;
+  std::string_view query =
+      value.substr(q + 1, hash == std::string_view::npos ? hash : hash - q - 1);
+  char sep = '?';
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view param = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (param.empty() || volatile_param(param.substr(0, param.find('=')))) continue;
+    out += sep;
+    out += param;
+    sep = '&';
+  }
+  return out;
 }
 
 }  // namespace connhost::contacts

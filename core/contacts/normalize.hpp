@@ -20,8 +20,9 @@ Attributes normalize(const plugin::ProfileRecord& profile);
 // x-signature in the query (../shared/platforms/tiktok.md §3.2; the sandbox signs its Login Kit
 // and business avatars the same way), and Meta's picture URLs expire too (meta-google.md §2.5
 // and the Messenger profile_pic note), so every fetch gives a new query for the same picture.
-// Those compare on the URL without its query and fragment: the path names the picture, the query
-// only grants access for a while. The store still keeps the newest full URL, the one that loads.
+// Those compare on the URL without the query parameters that sign or expire it (and without its
+// fragment); parameters that name the picture stay. The store still keeps the newest full URL,
+// the one that loads.
 std::string comparison_form(std::string_view attribute, std::string_view value);
 
 }  // namespace connhost::contacts

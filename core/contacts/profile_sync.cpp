@@ -57,18 +57,19 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
 struct SyncRow {
   std::optional<std::string> grant_updated_at, next_due_at;
   int64_t failures = 0;
+  std::string status;
 };
 
 std::map<int64_t, SyncRow> sync_rows(soci::session& sql, std::string_view connection) {
   store::DynamicQuery q;
   q.sql("SELECT grant_id, " + store::timestamp_column(sql, "grant_updated_at") + ", " +
         store::timestamp_column(sql, "next_due_at") +
-        ", failures FROM profile_syncs WHERE connection = ")
+        ", failures, status FROM profile_syncs WHERE connection = ")
       .bind(std::string(connection));
   std::map<int64_t, SyncRow> out;
   q.each(sql, [&](const soci::row& r) {
     out[store::int_at(r, 0)] = {store::nullable_text_at(r, 1), store::nullable_text_at(r, 2),
-                                store::int_at(r, 3)};
+                                store::int_at(r, 3), store::text_at(r, 4)};
   });
   return out;
 }
@@ -332,8 +333,14 @@ ConnectionSync sync_connection(soci::session& sql, const SyncServices& services,
   for (const auto& g : vault::list_grants(sql, filter)) {
     auto row = rows.find(g.id);
     bool due = false;
-    if (g.status == vault::GrantStatus::active) {
-      due = force || row == rows.end() || row->second.grant_updated_at != g.updated_at;
+    const bool changed = row == rows.end() || row->second.grant_updated_at != g.updated_at;
+    if (g.status == vault::GrantStatus::active && !changed && row->second.status == "stopped") {
+      // Stopped by an erasure, a revocation or a frozen identity: only a new sign-in (fresh
+      // consent, which changes the grant) resumes it; not the schedule, not even --force, which
+      // would otherwise bring an erased person's profile back.
+      due = false;
+    } else if (g.status == vault::GrantStatus::active) {
+      due = force || changed;
       if (!due && row->second.next_due_at) {
         auto next = store::parse_timestamp(*row->second.next_due_at);
         due = !next || *next <= now;

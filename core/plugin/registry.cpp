@@ -65,8 +65,16 @@ std::vector<std::filesystem::path> default_plugin_dirs(const std::filesystem::pa
   auto base =
       config_file.has_parent_path() ? config_file.parent_path() : std::filesystem::path(".");
   add(base / "plugins");
-  add(CONNHOST_BUILD_PLUGIN_DIR);
+  add(build_or_installed_plugin_dir());
   return dirs;
+}
+
+std::filesystem::path build_or_installed_plugin_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  auto installed = exe.parent_path().parent_path() / "lib" / "connhost" / "plugins";
+  if (!ec && std::filesystem::is_directory(installed, ec)) return installed;
+  return CONNHOST_BUILD_PLUGIN_DIR;
 }
 
 }  // namespace connhost::plugin

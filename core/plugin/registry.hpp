@@ -39,8 +39,13 @@ class Registry {
   std::vector<Refusal> refused_;
 };
 
-// The folders the host scans by default: "plugins" beside the config file, then the build's
-// plugin output, without duplicates.
+// The folders the host scans by default: "plugins" beside the config file, then the installed
+// plugins (build_or_installed_plugin_dir), without duplicates.
 std::vector<std::filesystem::path> default_plugin_dirs(const std::filesystem::path& config_file);
+
+// <prefix>/lib/connhost/plugins when this binary runs installed (<prefix>/bin/connhost, as the
+// .deb lays it out), else the build's plugin output. An installed host never loads the plugins
+// of the checkout it was built from.
+std::filesystem::path build_or_installed_plugin_dir();
 
 }  // namespace connhost::plugin

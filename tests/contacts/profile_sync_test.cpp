@@ -8,6 +8,7 @@
 // (its fixtures, or its answers asked directly with the grant's token), never from the code under
 // test.
 
+#include "contacts/erasure.hpp"
 #include "pipeline/run_log.hpp"
 #include "pipeline/runner.hpp"
 #include "pipeline/scheduler.hpp"
@@ -262,6 +263,37 @@ TEST_F(ProfileSyncTest, ARevokedGrantStopsTheSync) {
   EXPECT_EQ(sync(id).status, "stopped");
   EXPECT_EQ(platform_requests(), 0u);
   EXPECT_EQ(versions(id).size(), 1u);
+}
+
+// An erased person stays erased: neither the schedule nor --force brings their profile back while
+// the grant is unchanged; only a new sign-in (fresh consent) does.
+TEST_F(ProfileSyncTest, AnErasedContactIsNotSyncedBackUntilANewSignIn) {
+  int64_t id = sign_in_with("tt_login", {"user.info.basic"});
+  auto first = sync(id);
+  ASSERT_EQ(first.status, "ok");
+  ASSERT_TRUE(first.contact_id);
+  auto report = contacts::erase_contact(*db, {.contact_id = *first.contact_id, .actor = "cli"});
+  ASSERT_TRUE(report);
+
+  sb->clear_requests();
+  now = std::chrono::system_clock::now() + std::chrono::hours(cfg->contacts.refresh_after_hours) +
+        std::chrono::minutes(1);
+  auto forced = contacts::sync_connection(db->session(), services(), "tt_login", true);
+  EXPECT_EQ(forced.skipped, 1);
+  EXPECT_EQ(platform_requests(), 0u);
+  int64_t live = -1;
+  db->session() << "SELECT COUNT(*) FROM contacts WHERE status <> 'erased'", soci::into(live);
+  EXPECT_EQ(live, 0);
+
+  auto g = grant(id);
+  vault::GrantInput again{g.info.user_id,    g.info.connection,        g.info.platform_user_id,
+                          g.info.scopes,     *g.access_token,          g.refresh_token,
+                          g.info.expires_at, g.info.refresh_expires_at};
+  vault::upsert_grant(db->session(), keyring, again);
+  auto resumed = contacts::sync_connection(db->session(), services(), "tt_login");
+  EXPECT_EQ(resumed.synced, 1);
+  db->session() << "SELECT COUNT(*) FROM contacts WHERE status <> 'erased'", soci::into(live);
+  EXPECT_EQ(live, 1);
 }
 
 TEST_F(ProfileSyncTest, AConnectionsSyncIsIncremental) {

@@ -56,7 +56,7 @@ TEST(ProfileNormalize, RegionIsTwoLettersOrNothing) {
   EXPECT_EQ(a.count("follower_count"), 0u);  // not a decimal integer
 }
 
-TEST(ProfileNormalize, SignedPictureUrlsCompareWithoutTheirQuery) {
+TEST(ProfileNormalize, SignedPictureUrlsCompareWithoutTheirSignature) {
   // TikTok's CDN (tiktok.md §3.2) and Meta's: the same picture, signed twice.
   EXPECT_EQ(contacts::comparison_form(
                 "avatar_url",
@@ -68,6 +68,17 @@ TEST(ProfileNormalize, SignedPictureUrlsCompareWithoutTheirQuery) {
                                       "https://scontent.xx.fbcdn.net/v/t1/123_n.jpg?oh=aa&oe=11"),
             contacts::comparison_form("avatar_url",
                                       "https://scontent.xx.fbcdn.net/v/t1/123_n.jpg?oh=bb&oe=22"));
+  // Meta's lookaside picture URL names whose picture it is only in its query.
+  EXPECT_EQ(contacts::comparison_form(
+                "avatar_url",
+                "https://platform-lookaside.fbsbx.com/platform/profilepic/?asid=1&ext=11&hash=Ab"),
+            contacts::comparison_form(
+                "avatar_url",
+                "https://platform-lookaside.fbsbx.com/platform/profilepic/?asid=1&ext=22&hash=Cd"));
+  EXPECT_NE(contacts::comparison_form(
+                "avatar_url", "https://platform-lookaside.fbsbx.com/platform/profilepic/?asid=1"),
+            contacts::comparison_form(
+                "avatar_url", "https://platform-lookaside.fbsbx.com/platform/profilepic/?asid=2"));
   // Another picture is a change; so is any other attribute's query.
   EXPECT_NE(contacts::comparison_form("avatar_url", "https://cdn.example/a.jpg?x=1"),
             contacts::comparison_form("avatar_url", "https://cdn.example/b.jpg?x=1"));
