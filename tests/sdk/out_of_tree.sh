@@ -21,7 +21,10 @@ test -f "$WORK/project/build/connhost_example.so"
 
 out=$("$CONNHOST" --config /nonexistent.toml --plugin-dir "$WORK/project/build" plugins list)
 echo "$out"
-echo "$out" | grep -Eq '^example +0\.1\.0 +1\.1 +example +reporting +'"$WORK"'/project/build/connhost_example.so$'
+# The ABI the installed header declares: the template is built against it.
+abi=$(sed -n 's/^#define CONNHOST_ABI_MAJOR \([0-9]*\).*/\1/p' "$WORK/prefix/include/connhost/abi.h").$(
+  sed -n 's/^#define CONNHOST_ABI_MINOR \([0-9]*\).*/\1/p' "$WORK/prefix/include/connhost/abi.h")
+echo "$out" | grep -Eq '^example +0\.1\.0 +'"${abi/./\\.}"' +example +reporting +'"$WORK"'/project/build/connhost_example.so$'
 if echo "$out" | grep -q refused; then echo "unexpected refusal" >&2; exit 1; fi
 "$CONNHOST" --config /nonexistent.toml --plugin-dir "$WORK/project/build" plugins describe example |
   grep -Eq 'account_id +string +yes +no'
