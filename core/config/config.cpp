@@ -24,8 +24,8 @@ namespace {
 using detail::Document;
 using detail::Names;
 
-const Names kTopKeys = {"host",      "store",     "server", "connections",
-                        "pipelines", "reporting", "vault",  "contacts"};
+const Names kTopKeys = {"host",      "store", "server",   "connections", "pipelines",
+                        "reporting", "vault", "contacts", "alerts"};
 const Names kVaultKeys = {"active_key", "keys"};
 const Names kReportingKeys = {"categories_file", "currency", "fx_file"};
 const Names kHostKeys = {"plugin_dirs", "log_level", "log_format"};
@@ -415,6 +415,7 @@ LoadResult load_string(std::string_view toml, const fs::path& pretend_file,
     read_reporting(doc, doc.table_at(*root, "reporting"), cfg.reporting, rules_errors);
     read_vault(doc, doc.table_at(*root, "vault"), cfg.vault);
     detail::read_contacts(doc, doc.table_at(*root, "contacts"), cfg.contacts);
+    detail::read_alerts(doc, doc.table_at(*root, "alerts"), cfg.alerts);
   }
   out.errors = doc.take_errors();
   for (auto& e : rules_errors) out.errors.push_back(std::move(e));

@@ -71,6 +71,26 @@
 //   k2026 = "${env:CONNHOST_VAULT_KEY_2026}"      # to 32 bytes as 64 hex chars or base64
 //   k2025 = "${file:/etc/connhost/vault-2025.key}"  # older keys stay readable for rotation
 //
+//   [alerts]                         # optional: alert rules (docs/operations.md, "Alerts")
+//   url = "https://ops.example.com/hooks/connhost"  # required: where alerts are POSTed; a
+//                                    # literal http(s) URL or a reference
+//   secret = "${env:CONNHOST_ALERT_SECRET}"  # required; a reference only: the HMAC-SHA256 key
+//                                    # of the X-Connhost-Signature header
+//   min_interval_seconds = 900       # at most one alert per rule and subject this often,
+//                                    # 0 .. 604800; default 900
+//   interval_seconds = 30            # how often the rules are checked, 1 .. 3600; default 30
+//   [alerts.rules.pipeline_down]     # at least one rule; name: [a-z][a-z0-9_-]*
+//   kind = "pipeline_failures"       # required, with its parameters:
+//   threshold = 3                    #   pipeline_failures: threshold (runs in a row, required)
+//                                    #   refresh_failed: failures (in a row, default 3); a grant
+//                                    #     that needs re-authorization always counts
+//                                    #   quota_wait: minutes (a run's rate-limit waits, required)
+//                                    #   webhook_signature_failures: threshold (rejections,
+//                                    #     required) within window_seconds (default 300)
+//                                    #   plugin_refused: none
+//   severity = "critical"            # critical|error|warning; default error (critical for
+//                                    # refresh_failed)
+//
 // Secrets: a setting the plugin flags CH_CONFIG_SECRET is only ever a reference, "${env:NAME}"
 // or "${file:PATH}"; a literal is refused. References are also allowed in other string
 // settings and in store.url. Loading checks that each reference can be resolved but keeps only
@@ -217,6 +237,32 @@ inline constexpr std::string_view kStandardContactFields[] = {
     "display_name",      "avatar_url", "follower_count", "following_count",
     "business_category", "shop_url",   "region"};
 
+// [alerts]: rules the host checks every interval_seconds (core/alerts), and where it sends what
+// they find.
+struct AlertRule {
+  std::string name;
+  std::string kind;              // refresh_failed | pipeline_failures | quota_wait |
+                                 // webhook_signature_failures | plugin_refused
+  std::string severity;          // critical | error | warning
+  int64_t threshold = 0;         // pipeline_failures, webhook_signature_failures
+  int64_t failures = 3;          // refresh_failed
+  int64_t minutes = 0;           // quota_wait
+  int64_t window_seconds = 300;  // webhook_signature_failures
+  SourcePos pos;                 // of the rule's table
+};
+
+struct AlertsSettings {
+  std::string url;                   // a literal URL, or empty when url_ref is set
+  std::optional<SecretRef> url_ref;  // the url as a reference
+  std::optional<SecretRef> secret;   // the HMAC key; always a reference
+  int64_t min_interval_seconds = 900;
+  int64_t interval_seconds = 30;
+  std::vector<AlertRule> rules;  // in file order
+  SourcePos pos;                 // of [alerts]
+
+  bool configured() const { return !rules.empty(); }
+};
+
 struct HostConfig {
   std::filesystem::path file;                      // absolute
   std::vector<std::filesystem::path> plugin_dirs;  // absolute
@@ -230,6 +276,7 @@ struct HostConfig {
   ReportingSettings reporting;
   VaultSettings vault;
   ContactsSettings contacts;
+  AlertsSettings alerts;
 
   const Connection* connection(std::string_view name) const;
 };

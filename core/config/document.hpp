@@ -98,4 +98,7 @@ std::vector<Pipeline> read_pipelines(Document& doc, const toml::table* t,
 // [contacts] and [contacts.fields].
 void read_contacts(Document& doc, const toml::table* t, ContactsSettings& contacts);
 
+// [alerts] and [alerts.rules.*].
+void read_alerts(Document& doc, const toml::table* t, AlertsSettings& alerts);
+
 }  // namespace connhost::config::detail
