@@ -1,6 +1,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "alerts/alerts.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/login_services.hpp"
@@ -8,6 +9,7 @@
 #include "http/client.hpp"
 #include "log/logger.hpp"
 #include "login/refresh_loop.hpp"
+#include "metrics/metrics.hpp"
 #include "pipeline/runner.hpp"
 #include "pipeline/scheduler.hpp"
 #include "store/store.hpp"
@@ -42,6 +44,24 @@ int run_schedules(const GlobalOptions& options) {
       refreshes.emplace(
           login->refresher(), [&cfg = *loaded.config] { return open_store(cfg); }, nullptr,
           login::RefreshLoop::Options{});
+    // [alerts], as in `connhost serve`: its references are read before the first run.
+    std::optional<alerts::Evaluator> alert_rules;
+    std::optional<alerts::Loop> alert_loop;
+    if (loaded.config->alerts.configured()) {
+      try {
+        alert_rules.emplace(loaded.config->alerts,
+                            alerts::Evaluator::Sources{
+                                .metrics = &metrics::global(),
+                                .open_store = [&cfg = *loaded.config] { return open_store(cfg); },
+                                .plugins = &ctx.registry},
+                            http, alerts::Evaluator::Options{});
+      } catch (const std::exception& e) {
+        std::cerr << loaded.config->file.string() << ": " << e.what() << '\n';
+        return kExitConfigInvalid;
+      }
+      alert_loop.emplace(*alert_rules,
+                         std::chrono::seconds(loaded.config->alerts.interval_seconds));
+    }
     pipeline::Scheduler scheduler(runner, *loaded.config);
     for (const auto& p : scheduler.plan()) log::info("scheduled: {} ({})", p.pipeline, p.schedule);
     std::signal(SIGINT, on_signal);

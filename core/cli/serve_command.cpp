@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "alerts/alerts.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/login_services.hpp"
@@ -156,6 +157,23 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
   auto login = LoginServices::open(cfg, ctx.registry, http, &metrics::global(), rc);
   if (!login) return rc;
 
+  // [alerts]: its references are read now, so that an unreadable secret stops the start rather
+  // than the first alert.
+  std::optional<alerts::Evaluator> alert_rules;
+  if (cfg.alerts.configured()) {
+    try {
+      alert_rules.emplace(
+          cfg.alerts,
+          alerts::Evaluator::Sources{.metrics = &metrics::global(),
+                                     .open_store = [&cfg] { return open_store(cfg); },
+                                     .plugins = &ctx.registry},
+          http, alerts::Evaluator::Options{});
+    } catch (const std::exception& e) {
+      std::cerr << cfg.file.string() << ": " << e.what() << '\n';
+      return kExitConfigInvalid;
+    }
+  }
+
   metrics::declare_host_metrics();
   metrics::plugin_load_failures().inc(static_cast<double>(ctx.registry.refused().size()));
   for (const auto& r : ctx.registry.refused())
@@ -246,6 +264,9 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
       refreshes.emplace(
           login->refresher(), [&cfg] { return open_store(cfg); }, &metrics::global(),
           login::RefreshLoop::Options{});
+    std::optional<alerts::Loop> alert_loop;
+    if (alert_rules)
+      alert_loop.emplace(*alert_rules, std::chrono::seconds(cfg.alerts.interval_seconds));
     srv.wait();
     // The handlers are done; runs still going finish before the store closes.
     sctx.launcher = nullptr;

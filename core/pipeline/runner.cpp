@@ -180,6 +180,15 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
     if (o.on_progress) o.on_progress(progress);
   };
 
+  // How long this run has waited on quota errors, for the quota_wait alert (core/alerts): the
+  // sum over the run's readers, the wait under way counted in full.
+  auto& quota_wait = metrics::global().gauge(
+      "connhost_sync_quota_wait_seconds",
+      "How long the pipeline's latest run has waited on quota (rate-limit) errors.",
+      {{"pipeline", p.name}});
+  quota_wait.set(0);
+  std::atomic<int64_t> quota_wait_ms{0};
+
   auto [instance, create_error] = plugin::Instance::create(plugin, std::move(settings));
   std::optional<Fatal> fatal;
   std::vector<AccountInfo> accounts;
@@ -216,6 +225,8 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
       report(stream_name + " " + (account.empty() ? conn->name : account) + ": " + e.to_string() +
              "; retrying in " + std::to_string(wait.count()) + " ms");
       if (fatal) return e;
+      if (e.category == CH_ERROR_QUOTA)
+        quota_wait.set(static_cast<double>(quota_wait_ms += wait.count()) / 1000);
       std::this_thread::sleep_for(wait);
     }
   };
