@@ -137,19 +137,31 @@ std::optional<std::chrono::system_clock::time_point> last_run_start(store::Store
 }
 
 Heartbeat::Heartbeat(store::Store& store, std::mutex& store_mutex, int64_t run_id,
-                     std::chrono::milliseconds every) {
-  thread_ = std::thread([this, &store, &store_mutex, run_id, every] {
+                     std::chrono::milliseconds every)
+    : Heartbeat(
+          [&store, &store_mutex, run_id] {
+            std::lock_guard store_lock(store_mutex);
+            std::string now = store::now_timestamp();
+            long long id = run_id;
+            try {
+              store.session() << "UPDATE sync_runs SET heartbeat_at = :h WHERE id = :id",
+                  soci::use(now), soci::use(id);
+            } catch (const std::exception& e) {
+              throw std::runtime_error("sync run " + std::to_string(run_id) + ": " + e.what());
+            }
+          },
+          every) {}
+
+Heartbeat::Heartbeat(std::function<void()> beat, std::chrono::milliseconds every) {
+  thread_ = std::thread([this, beat = std::move(beat), every] {
     std::unique_lock lock(m_);
     while (!cv_.wait_for(lock, every, [this] { return stop_; })) {
       try {
-        std::lock_guard store_lock(store_mutex);
-        std::string now = store::now_timestamp();
-        long long id = run_id;
-        store.session() << "UPDATE sync_runs SET heartbeat_at = :h WHERE id = :id", soci::use(now),
-            soci::use(id);
+        beat();
       } catch (const std::exception& e) {
-        // A missed beat only risks the run being called interrupted later; the run goes on.
-        log::warn("sync run {}: heartbeat not written: {}", run_id, e.what());
+        // A missed beat only risks the run being called interrupted (or its slot's lease
+        // expiring) later; the run goes on.
+        log::warn("heartbeat not written: {}", e.what());
       }
     }
   });

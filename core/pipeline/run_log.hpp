@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -54,11 +55,14 @@ int mark_interrupted_runs(
 std::optional<std::chrono::system_clock::time_point> last_run_start(store::Store& store,
                                                                     const std::string& pipeline);
 
-// Updates the run's heartbeat_at every `every` until destroyed.
+// Updates the run's heartbeat_at every `every` until destroyed. The second form calls `beat`
+// instead (the scheduler renews its slot's lease with it, schedule_lease.hpp); a beat that throws
+// is logged, and the beats go on.
 class Heartbeat {
  public:
   Heartbeat(store::Store& store, std::mutex& store_mutex, int64_t run_id,
             std::chrono::milliseconds every = kHeartbeatEvery);
+  Heartbeat(std::function<void()> beat, std::chrono::milliseconds every);
   ~Heartbeat();
   Heartbeat(const Heartbeat&) = delete;
   Heartbeat& operator=(const Heartbeat&) = delete;

@@ -2,7 +2,13 @@
 
 // Runs the reporting and profile pipelines that have a schedule, each when it is due, until told to
 // stop. One run at a time per host; a pipeline that never ran is due at once, an interval otherwise
-// counts from its newest recorded start.
+// counts from its newest recorded start (of any host or origin), a cron line's minutes from the
+// newest slot.
+//
+// Each due run is a slot in the database (schedule_lease.hpp), claimed before it runs, so that
+// several hosts on one database run every slot once between them, and a slot whose host died is
+// taken over once its lease expired. The scheduler keeps a database session of its own for the
+// slots, opened from the configuration's [store].
 
 #include <atomic>
 #include <functional>

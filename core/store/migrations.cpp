@@ -770,6 +770,48 @@ CREATE TABLE contact_erasures (
 );
 )sql";
 
+// 11 scale-out: one row per due run of a scheduled pipeline, keyed by (pipeline, due_at), which
+// every host computes the same way (pipeline/schedule_lease.hpp). The host that inserts the row
+// runs the slot; its lease is renewed while the run goes on, and a slot whose lease expired
+// before it was done is taken over by another host. A sync run started for a slot names it in
+// slot_due_at.
+constexpr std::string_view kScheduleSlotsSqlite = R"sql(
+CREATE TABLE schedule_slots (
+  pipeline TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('claimed', 'done')),
+  owner TEXT NOT NULL,
+  claimed_at TEXT NOT NULL,
+  lease_until TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  taken_over_from TEXT,
+  run_id INTEGER,
+  finished_at TEXT,
+  note TEXT,
+  PRIMARY KEY (pipeline, due_at)
+);
+CREATE INDEX schedule_slots_lease ON schedule_slots (state, lease_until);
+ALTER TABLE sync_runs ADD COLUMN slot_due_at TEXT;
+)sql";
+constexpr std::string_view kScheduleSlotsPostgres = R"sql(
+CREATE TABLE schedule_slots (
+  pipeline TEXT NOT NULL,
+  due_at TIMESTAMPTZ NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('claimed', 'done')),
+  owner TEXT NOT NULL,
+  claimed_at TIMESTAMPTZ NOT NULL,
+  lease_until TIMESTAMPTZ NOT NULL,
+  attempts BIGINT NOT NULL,
+  taken_over_from TEXT,
+  run_id BIGINT,
+  finished_at TIMESTAMPTZ,
+  note TEXT,
+  PRIMARY KEY (pipeline, due_at)
+);
+CREATE INDEX schedule_slots_lease ON schedule_slots (state, lease_until);
+ALTER TABLE sync_runs ADD COLUMN slot_due_at TIMESTAMPTZ;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{.version = 1,
               .name = "core",
@@ -817,6 +859,11 @@ constexpr std::array kMigrations{
               .sql = {},
               .sqlite_sql = kContactsSqlite,
               .postgresql_sql = kContactsPostgres},
+    Migration{.version = 11,
+              .name = "schedule slots",
+              .sql = {},
+              .sqlite_sql = kScheduleSlotsSqlite,
+              .postgresql_sql = kScheduleSlotsPostgres},
 };
 
 }  // namespace

@@ -61,7 +61,7 @@ TEST_F(StoreSqliteTest, MigratesFromZeroToLatest) {
                   "consent_log", "contact_attributes", "contact_erasures", "contact_identities",
                   "contact_versions", "contacts", "conversations", "data_generation", "fx_rates",
                   "grants", "inbox_events", "login_sessions", "messages", "profile_syncs",
-                  "schema_version", "stream_state", "sync_runs", "users", "webhook_deliveries"));
+                  "schedule_slots", "schema_version", "stream_state", "sync_runs", "users", "webhook_deliveries"));
 
   int rows = 0;
   store.session() << "SELECT COUNT(*) FROM schema_version", soci::into(rows);
