@@ -2,6 +2,9 @@
 
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
+#include <utility>
+
 #include "config/document.hpp"
 
 namespace connhost::config::detail {
@@ -147,6 +150,9 @@ void read_alerts(Document& doc, const toml::table* t, AlertsSettings& a) {
   const toml::table* rules = doc.table_at(*t, "rules", "alerts");
   if (rules)
     for (const auto& [k, v] : *rules) read_rule(doc, k, v, a);
+  // TOML++ keeps a table's keys sorted; the rules are listed (and checked) as written.
+  std::ranges::sort(a.rules, {},
+                    [](const AlertRule& r) { return std::pair(r.pos.line, r.pos.column); });
   if (!rules || rules->empty())
     doc.error(t->source(), "alerts.rules",
               "no rules: add at least one [alerts.rules.NAME] with a kind (" + join(kKinds) + ")");

@@ -22,6 +22,7 @@
 #include "server/server.hpp"
 #include "store/session.hpp"
 #include "store/store.hpp"
+#include "store/timestamp.hpp"
 #include "support/temp_dir.hpp"
 
 namespace connhost {
@@ -71,7 +72,11 @@ class Receiver {
               res.body = "{}";
               return res;
             },
-            server::ServerOptions{.listen = {"127.0.0.1", 0}}, metrics_) {
+            server::ServerOptions{.listen = {"127.0.0.1", 0},
+                                  // As tests/server's fixture: a session the client left open
+                                  // may otherwise hold the stop for the full default grace.
+                                  .shutdown_grace = std::chrono::seconds(1)},
+            metrics_) {
     port_ = server_.start();
   }
   ~Receiver() { server_.stop(); }
@@ -137,7 +142,7 @@ class AlertsTest : public ::testing::Test {
     soci::indicator ind = error.empty() ? soci::i_null : soci::i_ok;
     store_->session() << "INSERT INTO sync_runs (pipeline, connection, origin, started_at, "
                          "finished_at, status, error_category, error) VALUES (:p, 'tiktok_main', "
-                         "'schedule', :s, :s, :st, :c, :e)",
+                         "'schedule', :s, :f, :st, :c, :e)",
         soci::use(pipeline), soci::use(started), soci::use(started), soci::use(status),
         soci::use(category, ind), soci::use(error, ind);
   }
@@ -193,7 +198,7 @@ TEST_F(AlertsTest, PipelineFailingThresholdTimesInARowGetsOneSignedAlertPerIncid
   EXPECT_EQ(j["severity"], "error");
   EXPECT_EQ(j["count"], 1);
   EXPECT_EQ(j["host"], "alert-test-host");
-  EXPECT_EQ(j["first_seen"], store::timestamp_at(first_seen));
+  EXPECT_EQ(j["first_seen"].as_string(), store::timestamp_at(first_seen));
   EXPECT_NE(std::string(j["message"].as_string()).find("failed its last 3 runs"),
             std::string::npos);
   EXPECT_NE(std::string(j["message"].as_string()).find("HTTP 502 from the platform"),
@@ -386,7 +391,7 @@ TEST_F(AlertsTest, PluginRefusedAtLoad) {
   rounds(*e, 4);
   auto got = verified();
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].json()["subject"], "plugin file " + file.string());
+  EXPECT_EQ(got[0].json()["subject"].as_string(), "plugin file " + file.string());
   EXPECT_NE(std::string(got[0].json()["message"].as_string()).find("was refused"),
             std::string::npos);
 }

@@ -121,10 +121,11 @@ TEST_F(AlertsConfigTest, UrlAndSecretAreRequiredAndUrlIsChecked) {
       "[alerts]\nurl = \"ftp://ops.example.com/x\"\n"
       "[alerts.rules.p]\nkind = \"plugin_refused\"\n");
   ASSERT_EQ(r.errors.size(), 2u) << all(r);
-  EXPECT_EQ(r.errors[0].key_path, "alerts.url");
-  EXPECT_EQ(r.errors[0].pos.line, 2);
-  EXPECT_EQ(r.errors[1].key_path, "alerts.secret");
-  EXPECT_EQ(r.errors[1].pos.line, 1);
+  // In file order: the missing secret is reported at the [alerts] header.
+  EXPECT_EQ(r.errors[0].key_path, "alerts.secret");
+  EXPECT_EQ(r.errors[0].pos.line, 1);
+  EXPECT_EQ(r.errors[1].key_path, "alerts.url");
+  EXPECT_EQ(r.errors[1].pos.line, 2);
 
   r = load("[alerts]\nsecret = \"${env:CONNHOST_ALERT_SECRET_T}\"\n");
   ASSERT_EQ(r.errors.size(), 2u) << all(r);
@@ -152,9 +153,9 @@ TEST_F(AlertsConfigTest, UrlMayBeAReferenceAndAnUnsetOneIsReported) {
 }
 
 TEST_F(AlertsConfigTest, UnknownKeyInAlertsWithSuggestion) {
-  auto r = load(head() + "min_interval_secs = 5\n[alerts.rules.p]\nkind = \"plugin_refused\"\n");
+  auto r = load(head() + "min_interval_second = 5\n[alerts.rules.p]\nkind = \"plugin_refused\"\n");
   ASSERT_EQ(r.errors.size(), 1u) << all(r);
-  EXPECT_EQ(r.errors[0].key_path, "alerts.min_interval_secs");
+  EXPECT_EQ(r.errors[0].key_path, "alerts.min_interval_second");
   EXPECT_NE(r.errors[0].message.find("min_interval_seconds"), std::string::npos);
 }
 
