@@ -4,6 +4,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/store_open.hpp"
 #include "log/logger.hpp"
+#include "pipeline/store_options.hpp"
 #include "store/store.hpp"
 
 namespace connhost::cli {
@@ -18,7 +19,7 @@ int store_migrate(const GlobalOptions& options) {
   std::string description;
   try {
     if (ctx.host) {
-      so = store_options(*ctx.host);
+      so = pipeline::store_options(*ctx.host);
     } else {
       so.sqlite_path = "data/connhost.db";
       description = " (no config file: the default)";

@@ -28,7 +28,7 @@ const Names kTopKeys = {"host",      "store", "server",   "connections", "pipeli
                         "reporting", "vault", "contacts", "alerts"};
 const Names kVaultKeys = {"active_key", "keys"};
 const Names kReportingKeys = {"categories_file", "currency", "fx_file"};
-const Names kHostKeys = {"plugin_dirs", "log_level", "log_format"};
+const Names kHostKeys = {"plugin_dirs", "log_level", "log_format", "schedule_lease_seconds"};
 const Names kStoreKeys = {"backend", "path", "url"};
 const Names kServerKeys = {"listen",         "api_key",  "api_keys",
                            "max_body_bytes", "web_root", "report_cache_seconds",
@@ -70,6 +70,16 @@ void read_host(Document& doc, const toml::table* t, HostConfig& cfg) {
     if (auto s = doc.choice(*n, "host.log_level", kLogLevels, "log level")) cfg.log_level = *s;
   if (const toml::node* n = t->get("log_format"))
     if (auto s = doc.choice(*n, "host.log_format", kLogFormats, "log format")) cfg.log_format = *s;
+  if (const toml::node* n = t->get("schedule_lease_seconds")) {
+    if (!n->is_integer())
+      doc.error(n->source(), "host.schedule_lease_seconds",
+                "expected integer, got " + detail::type_name(*n));
+    else if (int64_t v = n->as_integer()->get(); v < 1 || v > 86400)
+      doc.error(n->source(), "host.schedule_lease_seconds",
+                "expected seconds from 1 to 86400 (a day)");
+    else
+      cfg.schedule_lease_seconds = v;
+  }
 }
 
 void read_store(Document& doc, const toml::table* t, StoreSettings& st) {

@@ -9,6 +9,8 @@
 //   plugin_dirs = ["../plugins"]     # default ["plugins"]
 //   log_level = "info"               # trace|debug|info|warn|error|off
 //   log_format = "text"              # text|json
+//   schedule_lease_seconds = 60      # how long a host's claim on a due scheduled run lasts
+//                                    # without renewal, 1 .. 86400 (docs/operations.md "Scale out")
 //
 //   [store]
 //   backend = "sqlite"               # sqlite (default) | postgresql
@@ -268,6 +270,7 @@ struct HostConfig {
   std::vector<std::filesystem::path> plugin_dirs;  // absolute
   std::string log_level;                           // trace|debug|info|warn|error|off
   std::string log_format;                          // text|json
+  int64_t schedule_lease_seconds = 60;             // pipeline/schedule_lease.hpp
   StoreSettings store;
   std::string listen;
   ServerSettings server;

@@ -15,16 +15,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string like_pattern(std::string q) {
-  std::transform(q.begin(), q.end(), q.begin(), [](unsigned char c) { return std::tolower(c); });
-  std::string out = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
-
 std::optional<int64_t> nullable_int_at(const soci::row& r, size_t i) {
   if (r.get_indicator(i) == soci::i_null) return std::nullopt;
   return store::int_at(r, i);
@@ -57,7 +47,7 @@ void where(store::DynamicQuery& q, const ContactFilter& f) {
         .bind(*f.platform)
         .sql(")");
   if (!f.search.empty()) {
-    auto p = like_pattern(f.search);
+    auto p = store::like_pattern(f.search);
     q.sql(" AND (LOWER(COALESCE(c.display_name, '')) LIKE ")
         .bind(p)
         .sql(

@@ -12,8 +12,6 @@
 namespace connhost::pipeline {
 namespace {
 
-constexpr std::chrono::seconds kDefaultTtl{60};
-
 bool is_pg(store::Store& s) {
   return s.backend() == store::Backend::postgresql;
 }
@@ -45,43 +43,6 @@ std::string quoted(const std::string& text) {
 }
 
 }  // namespace
-
-std::chrono::seconds schedule_lease_ttl(std::string* warning) {
-  const char* env = std::getenv("CONNHOST_SCHEDULE_LEASE_SECONDS");
-  if (!env || !*env) return kDefaultTtl;
-  std::string_view v(env);
-  long long n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc{} || p != v.data() + v.size() || n < 1 || n > 24 * 3600) {
-    if (warning)
-      *warning =
-          "CONNHOST_SCHEDULE_LEASE_SECONDS must be a whole number of seconds from 1 to "
-          "86400, not '" +
-          std::string(v) + "'; using " + std::to_string(kDefaultTtl.count());
-    return kDefaultTtl;
-  }
-  return std::chrono::seconds(n);
-}
-
-store::StoreOptions schedule_store_options(const config::HostConfig& config) {
-  // The same reading of [store] as the commands' (cli/store_open.cpp), which this module cannot
-  // depend on.
-  store::StoreOptions so;
-  const auto& s = config.store;
-  if (s.backend == "postgresql") {
-    so.backend = store::Backend::postgresql;
-    if (s.url_secret) {
-      auto resolved = config::resolve_secret(*s.url_secret);
-      if (!resolved.value) throw std::invalid_argument("store url: " + resolved.error);
-      so.pg_connection = *resolved.value;
-    } else {
-      so.pg_connection = s.url;
-    }
-  } else {
-    so.sqlite_path = s.sqlite_path;
-  }
-  return so;
-}
 
 ScheduleLease::ScheduleLease(store::Store& store, std::string owner, std::chrono::milliseconds ttl)
     : store_(store), owner_(std::move(owner)), ttl_(ttl) {}

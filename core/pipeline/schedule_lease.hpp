@@ -42,14 +42,6 @@ struct Slot {
 // The key a pipeline that never ran is first due at: the Unix epoch, the same on every host.
 inline constexpr SlotTime kFirstSlot{};
 
-// Lease length: CONNHOST_SCHEDULE_LEASE_SECONDS (a whole number >= 1) when set and valid, else 60
-// seconds. `warning` gets a message for a value that is set and invalid.
-std::chrono::seconds schedule_lease_ttl(std::string* warning = nullptr);
-
-// The store the configuration names (the same database as the Runner's), for the scheduler's
-// own session.
-store::StoreOptions schedule_store_options(const config::HostConfig& config);
-
 class ScheduleLease {
  public:
   // `owner`: who holds the leases taken here, "<host>:<pid>" (run_log.hpp run_owner).

@@ -9,6 +9,7 @@
 #include "pipeline/run_log.hpp"
 #include "pipeline/schedule_clock.hpp"
 #include "pipeline/schedule_lease.hpp"
+#include "pipeline/store_options.hpp"
 #include "store/timestamp.hpp"
 
 namespace connhost::pipeline {
@@ -54,9 +55,7 @@ int Scheduler::run(const std::atomic<bool>& stop, std::chrono::milliseconds tick
     while (!stop) std::this_thread::sleep_for(tick);
     return 0;
   }
-  std::string ttl_warning;
-  const std::chrono::milliseconds ttl = schedule_lease_ttl(&ttl_warning);
-  if (!ttl_warning.empty()) log::warn("scheduler: {}", ttl_warning);
+  const std::chrono::milliseconds ttl = std::chrono::seconds(config_.schedule_lease_seconds);
 
   // The slots' session: used by this thread and by the lease renewals while a run goes on.
   std::mutex lease_mutex;
@@ -166,7 +165,7 @@ int Scheduler::run(const std::atomic<bool>& stop, std::chrono::milliseconds tick
     auto now = std::chrono::system_clock::now();
     try {
       if (!lease) {
-        lease_store.emplace(store::Store::open(schedule_store_options(config_)));
+        lease_store.emplace(store::Store::open(store_options(config_)));
         lease.emplace(*lease_store, run_owner(), ttl);
         if (db_failing) log::info("scheduler: the store answers again");
         db_failing = false;

@@ -56,4 +56,14 @@ inline const OutputRecord* find_record(const ch_call& call, std::string_view kin
   return nullptr;
 }
 
+// Removes `key` from a record's fields and returns its value ("" when absent): what is left once
+// the known keys are taken are the record's extras.
+inline std::string take_field(std::map<std::string, std::string>& fields, const char* key) {
+  auto it = fields.find(key);
+  if (it == fields.end()) return {};
+  std::string v = std::move(it->second);
+  fields.erase(it);
+  return v;
+}
+
 }  // namespace connhost::plugin::detail

@@ -196,13 +196,7 @@ Instance::TokenResult Instance::token_result(LoginFn fn, std::string_view name,
     return out;
   }
   auto f = rec->fields;
-  auto take = [&](const char* key) {
-    auto it = f.find(key);
-    if (it == f.end()) return std::string();
-    std::string v = std::move(it->second);
-    f.erase(it);
-    return v;
-  };
+  auto take = [&](const char* key) { return detail::take_field(f, key); };
   if ((out.error = seconds(f, "expires_in", out.token.expires_in)) ||
       (out.error = seconds(f, "refresh_expires_in", out.token.refresh_expires_in)))
     return out;
@@ -242,13 +236,7 @@ Instance::UserResult Instance::user_info(const TokenRequest& request) {
     return out;
   }
   auto f = rec->fields;
-  auto take = [&](const char* key) {
-    auto it = f.find(key);
-    if (it == f.end()) return std::string();
-    std::string v = std::move(it->second);
-    f.erase(it);
-    return v;
-  };
+  auto take = [&](const char* key) { return detail::take_field(f, key); };
   out.user.platform_user_id = take("platform_user_id");
   out.user.display_name = take("display_name");
   out.user.avatar_url = take("avatar_url");

@@ -69,13 +69,7 @@ using WebhookFn = ch_status (*)(ch_instance*, ch_call*, const ch_webhook_request
 std::variant<MessageEvent, PluginError> to_event(const OutputRecord& rec) {
   MessageEvent e;
   auto f = rec.fields;
-  auto take = [&](const char* key) {
-    auto it = f.find(key);
-    if (it == f.end()) return std::string();
-    std::string v = std::move(it->second);
-    f.erase(it);
-    return v;
-  };
+  auto take = [&](const char* key) { return detail::take_field(f, key); };
   e.event_id = take("event_id");
   e.event_type = take("event_type");
   e.account_id = take("account_id");

@@ -46,13 +46,7 @@ std::string join_lines(const std::vector<std::string>& items) {
 std::variant<ProfileRecord, PluginError> to_profile(const OutputRecord& rec) {
   ProfileRecord p;
   auto f = rec.fields;
-  auto take = [&](const char* key) {
-    auto it = f.find(key);
-    if (it == f.end()) return std::string();
-    std::string v = std::move(it->second);
-    f.erase(it);
-    return v;
-  };
+  auto take = [&](const char* key) { return detail::take_field(f, key); };
   p.platform_user_id = take("platform_user_id");
   p.display_name = take("display_name");
   p.avatar_url = take("avatar_url");

@@ -105,12 +105,7 @@ void append_conditions(store::DynamicQuery& q, const Filter& f) {
   if (!f.search.empty()) {
     // Case-insensitive substring of the campaign's name or id; LIKE's wildcards in the search
     // text are escaped so they match themselves.
-    std::string pattern = "%";
-    for (char c : f.search) {
-      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-      pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    pattern += "%";
+    std::string pattern = store::like_pattern(f.search);
     q.sql(" AND (LOWER(u.campaign_name) LIKE ").bind(pattern).sql(" ESCAPE '\\'");
     q.sql(" OR LOWER(u.campaign_id) LIKE ").bind(pattern).sql(" ESCAPE '\\')");
   }

@@ -1,6 +1,7 @@
 #include "store/dynamic_query.hpp"
 
 #include <soci/soci.h>
+#include <cctype>
 
 #include <stdexcept>
 
@@ -44,6 +45,15 @@ int64_t DynamicQuery::scalar_int(soci::session& sql) const {
     first = false;
   });
   return out;
+}
+
+std::string like_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out + "%";
 }
 
 int64_t int_at(const soci::row& r, size_t i) {

@@ -38,6 +38,10 @@ class DynamicQuery {
   std::deque<std::string> values_;  // a deque: binds point into it
 };
 
+// A case-insensitive substring search for `LOWER(column) LIKE :p ESCAPE '\'`: the text lower-cased,
+// LIKE's wildcards in it escaped so that they match themselves, between two '%'.
+std::string like_pattern(std::string_view text);
+
 int64_t int_at(const soci::row& r, size_t i);    // NULL: 0
 double double_at(const soci::row& r, size_t i);  // NULL: 0
 std::optional<double> nullable_double_at(const soci::row& r, size_t i);

@@ -10,6 +10,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include <cctype>
 #include <map>
 #include <string>
 #include <string_view>
@@ -61,6 +62,35 @@ inline std::string click_through(const std::string& url, std::string_view marker
   auto answer = c.send({"GET", link});
   EXPECT_EQ(answer.status, 302) << answer.body;
   return std::string(answer.header("Location").value_or(""));
+}
+
+// Percent-encoding of everything but RFC 3986's unreserved characters: a form value or a query
+// parameter as a browser sends it.
+inline std::string pct(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+  }
+  return out;
+}
+
+// A test-only vault key (32 bytes in hex); never a real one.
+inline constexpr const char* kTestVaultKey =
+    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+// [connections.NAME] of a Google connection against the sandbox at `base_url`, its client secret
+// read from `secret_file` (beside the config file).
+inline std::string google_connection_toml(const std::string& name, const std::string& base_url,
+                                          const std::string& client_id,
+                                          const std::string& secret_file) {
+  return "[connections." + name + "]\nplugin = \"google\"\nbase_url = \"" + base_url +
+         "\"\noauth_base_url = \"" + base_url + "\"\nauth_page_url = \"" + base_url +
+         "/o/oauth2/v2/auth\"\nuserinfo_url = \"" + base_url + "/v1/userinfo\"\nclient_id = \"" +
+         client_id + "\"\nclient_secret = \"${file:" + secret_file + "}\"\n";
 }
 
 }  // namespace connhost::testing

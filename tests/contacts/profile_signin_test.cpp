@@ -25,28 +25,12 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// A test-only vault key (32 bytes in hex); never a real one.
-constexpr const char* kVaultKey =
-    "8899aabbccddeeff00112233445566778899aabbccddeeff0011223344556677";
-
-std::string pct(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-      out += static_cast<char>(c);
-    else
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-  }
-  return out;
-}
-
 class ProfileSignInTest : public test::ServerTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
     if (HasFatalFailure()) return;
-    ::setenv("CONNHOST_PROFILE_SIGNIN_VAULT_KEY", kVaultKey, 1);
+    ::setenv("CONNHOST_PROFILE_SIGNIN_VAULT_KEY", kTestVaultKey, 1);
     sb.start();
     registry.load_directories({CONNHOST_BUILD_PLUGIN_DIR});
     ASSERT_TRUE(registry.find("google"));
@@ -55,12 +39,8 @@ class ProfileSignInTest : public test::ServerTest {
     std::string toml =
         "[store]\npath = \"store.db\"\n"
         "[vault]\nactive_key = \"test\"\n[vault.keys]\n"
-        "test = \"${env:CONNHOST_PROFILE_SIGNIN_VAULT_KEY}\"\n"
-        "[connections.google_sb]\nplugin = \"google\"\nbase_url = \"" +
-        sb.base_url() + "\"\noauth_base_url = \"" + sb.base_url() + "\"\nauth_page_url = \"" +
-        sb.base_url() + "/o/oauth2/v2/auth\"\nuserinfo_url = \"" + sb.base_url() +
-        "/v1/userinfo\"\nclient_id = \"" + creds.google_client_id +
-        "\"\nclient_secret = \"${file:client_secret}\"\n";
+        "test = \"${env:CONNHOST_PROFILE_SIGNIN_VAULT_KEY}\"\n" +
+        google_connection_toml("google_sb", sb.base_url(), creds.google_client_id, "client_secret");
     auto loaded =
         config::load_string(toml, dir.path() / "connhost.toml", pipeline::plugin_schemas(registry));
     ASSERT_TRUE(loaded.ok()) << (loaded.errors.empty() ? "" : loaded.errors[0].to_string());

@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "metrics/metrics.hpp"
 #include "pipeline_fixture.hpp"
 
 namespace connhost::testing {
@@ -187,6 +188,12 @@ TEST_P(RunnerTest, RateLimitOnReportEndpointIsRetried) {
   for (const auto& r : sandbox->requests())
     if (r.fault == "rate_limit") ++faulted;
   EXPECT_EQ(faulted, 1) << "the fault did not fire: the test proves nothing";
+  // The wait is what the quota_wait alert reads (core/alerts): at least the retry-after given.
+  double waited =
+      metrics::global()
+          .gauge("connhost_sync_quota_wait_seconds", "", {{"pipeline", pipeline(platform()).name}})
+          .value();
+  EXPECT_GE(waited, 1.0);
   expect_store_equals_truth(platform(), kFrom, kTo);
 }
 

@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "config/config.hpp"
 #include "pipeline/schedule_lease.hpp"
 #include "store/session.hpp"
 #include "store/store.hpp"
@@ -111,16 +112,23 @@ TEST_F(ScheduleLeaseTest, ARunIsLinkedToItsSlot) {
   EXPECT_EQ(column("run_id", s), "41") << "a done without a run id keeps the linked one";
 }
 
-TEST(ScheduleLeaseTtl, FromTheEnvironmentOrSixtySeconds) {
-  ::unsetenv("CONNHOST_SCHEDULE_LEASE_SECONDS");
-  EXPECT_EQ(pipeline::schedule_lease_ttl(), 60s);
-  ::setenv("CONNHOST_SCHEDULE_LEASE_SECONDS", "5", 1);
-  EXPECT_EQ(pipeline::schedule_lease_ttl(), 5s);
-  std::string warning;
-  ::setenv("CONNHOST_SCHEDULE_LEASE_SECONDS", "0.5", 1);
-  EXPECT_EQ(pipeline::schedule_lease_ttl(&warning), 60s);
-  EXPECT_NE(warning.find("whole number"), std::string::npos) << warning;
-  ::unsetenv("CONNHOST_SCHEDULE_LEASE_SECONDS");
+TEST(ScheduleLeaseTtl, FromHostScheduleLeaseSecondsOrSixtySeconds) {
+  auto load = [](const std::string& host) {
+    return config::load_string("[host]\n" + host, "/tmp/connhost-lease-test.toml", {});
+  };
+  auto dflt = load("");
+  ASSERT_TRUE(dflt.ok());
+  EXPECT_EQ(dflt.config->schedule_lease_seconds, 60);
+  auto five = load("schedule_lease_seconds = 5\n");
+  ASSERT_TRUE(five.ok());
+  EXPECT_EQ(five.config->schedule_lease_seconds, 5);
+  for (const char* bad : {"schedule_lease_seconds = 0\n", "schedule_lease_seconds = 0.5\n",
+                          "schedule_lease_seconds = 86401\n"}) {
+    auto r = load(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.errors[0].to_string().find("host.schedule_lease_seconds"), std::string::npos)
+        << r.errors[0].to_string();
+  }
 }
 
 }  // namespace

@@ -60,11 +60,10 @@ class ScaleOutTest : public ::testing::Test {
     std::ofstream(dir.path() / "tiktok_app_secret") << c.tiktok_app_secret;
     std::ofstream(dir.path() / "tiktok_access_token") << c.tiktok_advertiser_token;
     ::setenv("CONNHOST_SCALEOUT_PG_URL", pg.conninfo().c_str(), 1);
-    // The lease the hosts take (schedule_lease.hpp); inherited by the spawned hosts.
-    ::setenv("CONNHOST_SCHEDULE_LEASE_SECONDS", std::to_string(kLeaseSeconds).c_str(), 1);
     std::string u = "\"" + sb->base_url() + "\"";
     std::string t =
-        "[host]\nlog_level = \"info\"\n\n"
+        "[host]\nlog_level = \"info\"\nschedule_lease_seconds = " + std::to_string(kLeaseSeconds) +
+        "\n\n"
         "[store]\nbackend = \"postgresql\"\nurl = \"${env:CONNHOST_SCALEOUT_PG_URL}\"\n\n"
         "[connections.tiktok_sb]\nplugin = \"tiktok\"\nbase_url = " +
         u + "\nopen_api_base_url = " + u + "\napp_id = \"" + c.tiktok_app_id +

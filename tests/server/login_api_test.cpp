@@ -30,22 +30,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-// A test-only vault key (32 bytes in hex); never a real one.
-constexpr const char* kVaultKey =
-    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
-std::string pct(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-      out += static_cast<char>(c);
-    else
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-  }
-  return out;
-}
-
 // The consent page's link to click, per connection.
 const char* allow_marker(const std::string& connection) {
   return connection.starts_with("tiktok") ? "<a class=\"authorize\"" : "<a id=\"allow\"";
@@ -78,7 +62,7 @@ class LoginApiTest : public test::ServerTest {
   void SetUp() override {
     ServerTest::SetUp();
     if (HasFatalFailure()) return;
-    ::setenv("CONNHOST_LOGIN_API_VAULT_KEY", kVaultKey, 1);
+    ::setenv("CONNHOST_LOGIN_API_VAULT_KEY", kTestVaultKey, 1);
     sb.start();
     registry.load_directories({CONNHOST_BUILD_PLUGIN_DIR});
     ASSERT_TRUE(registry.find("google") && registry.find("tiktok") && registry.find("meta"));
@@ -89,10 +73,7 @@ class LoginApiTest : public test::ServerTest {
     std::ofstream(dir.path() / "meta_app_secret") << c.meta_app_secret;
     const std::string u = sb.base_url();
     auto google = [&](const std::string& name) {
-      return "[connections." + name + "]\nplugin = \"google\"\nbase_url = \"" + u +
-             "\"\noauth_base_url = \"" + u + "\"\nauth_page_url = \"" + u +
-             "/o/oauth2/v2/auth\"\nuserinfo_url = \"" + u + "/v1/userinfo\"\nclient_id = \"" +
-             c.google_client_id + "\"\nclient_secret = \"${file:google_secret}\"\n";
+      return google_connection_toml(name, u, c.google_client_id, "google_secret");
     };
     std::string toml =
         "[store]\npath = \"store.db\"\n"

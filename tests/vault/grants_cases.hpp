@@ -146,7 +146,9 @@ inline void expect_rotation_moves_everything_to_the_active_key(soci::session& sq
   EXPECT_EQ(report.rotated, 4);
   EXPECT_EQ(report.unchanged, 2);
   for (const auto& g : list_grants(sql))
-    if (g.has_access_token) EXPECT_EQ(g.key_id, "new") << g.id;
+    if (g.has_access_token) {
+      EXPECT_EQ(g.key_id, "new") << g.id;
+    }
 
   // The old key is gone from the configuration: everything still decrypts.
   Keyring after = keyring_of("new", {{"new", new_key}});
@@ -154,7 +156,9 @@ inline void expect_rotation_moves_everything_to_the_active_key(soci::session& sq
     auto g = load_grant(sql, after, ids[i]);
     ASSERT_TRUE(g);
     EXPECT_EQ(g->access_token->reveal(), "acc-" + std::to_string(i));
-    if (i % 2) EXPECT_EQ(g->refresh_token->reveal(), "ref-" + std::to_string(i));
+    if (i % 2) {
+      EXPECT_EQ(g->refresh_token->reveal(), "ref-" + std::to_string(i));
+    }
   }
   EXPECT_EQ(load_grant(sql, after, ids[5])->access_token->reveal(), "acc-m");
   EXPECT_EQ(rotate(sql, after).rotated, 0);

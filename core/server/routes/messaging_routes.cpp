@@ -66,16 +66,6 @@ std::string preview(const std::string& text) {
   return text.substr(0, n) + "…";
 }
 
-std::string like_pattern(std::string q) {
-  std::transform(q.begin(), q.end(), q.begin(), [](unsigned char c) { return std::tolower(c); });
-  std::string out = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
-
 std::string message_columns(soci::session& sql) {
   return "m.id, m.conversation_id, m.platform_message_id, m.direction, m.type, m.text, "
          "m.sender_id, m.sender_name, " +
@@ -178,7 +168,7 @@ void where(store::DynamicQuery& q, const ConversationFilter& f) {
   if (f.platform) q.sql(" AND c.platform = ").bind(*f.platform);
   if (f.unread_only) q.sql(" AND c.unread > 0");
   if (f.q) {
-    auto p = like_pattern(*f.q);
+    auto p = store::like_pattern(*f.q);
     q.sql(" AND (LOWER(COALESCE(ct.display_name, '')) LIKE ")
         .bind(p)
         .sql(" ESCAPE '\\' OR LOWER(COALESCE(ci.display_name, '')) LIKE ")

@@ -247,7 +247,9 @@ TEST_F(MetaMessagingTest, SendsInsideTheWindowAndIsRefusedOutsideIt) {
     auto body = json::parse(r.body).as_object();
     EXPECT_EQ(body.at("messaging_type").as_string(), "RESPONSE");
     EXPECT_EQ(body.at("recipient").at("id").as_string(), in[0].conversation_id);
-    if (sends == 1) EXPECT_EQ(body.at("message").at("text").as_string(), "Hi! How can we help?");
+    if (sends == 1) {
+      EXPECT_EQ(body.at("message").at("text").as_string(), "Hi! How can we help?");
+    }
     if (sends == 2) {
       EXPECT_EQ(body.at("message").at("attachment").at("type").as_string(), "image");
       EXPECT_EQ(body.at("message").at("attachment").at("payload").at("url").as_string(),
