@@ -3,26 +3,12 @@
 // and a connection's second sync asks the platform nothing.
 
 #include "profile_sync_fixture.hpp"
-#include "support/postgres.hpp"
+#include "support/on_postgres.hpp"
 
 namespace connhost::testing {
 namespace {
 
-class ProfilePostgresTest : public ProfileSyncTest {
- protected:
-  void open_store() override {
-    pg = std::make_unique<test::PgTestDatabase>();
-    options.backend = store::Backend::postgresql;
-    options.pg_connection = pg->conninfo();
-    db.emplace(store::Store::open(options));
-    db->migrate();
-  }
-  void TearDown() override {
-    ProfileSyncTest::TearDown();  // every connection closes before the database is dropped
-    pg.reset();
-  }
-  std::unique_ptr<test::PgTestDatabase> pg;
-};
+class ProfilePostgresTest : public test::OnPostgres<ProfileSyncTest> {};
 
 TEST_F(ProfilePostgresTest, SyncVersionsAndIncrementalOnPostgres) {
   int64_t id = sign_in_with("tt_login", {"user.info.basic", "user.info.profile"});
