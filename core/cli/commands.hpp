@@ -18,6 +18,8 @@ int plugins_list(const GlobalOptions& options);
 int plugins_describe(const GlobalOptions& options, const std::string& id);
 int config_validate(const GlobalOptions& options, const std::filesystem::path& file);
 int store_migrate(const GlobalOptions& options);
+// A consistent copy of the SQLite store to `file` while the host runs (store/backup.hpp).
+int store_backup(const GlobalOptions& options, const std::filesystem::path& file);
 
 struct SyncOptions {
   std::string pipeline;

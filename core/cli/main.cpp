@@ -50,6 +50,11 @@ int main(int argc, char** argv) {
   store->add_subcommand("migrate", "apply pending schema migrations")->callback([&] {
     finish(), rc = store_migrate(g);
   });
+  std::filesystem::path backup_file;
+  auto* backup = store->add_subcommand(
+      "backup", "a consistent copy of the SQLite store to FILE, while the host runs");
+  backup->add_option("FILE", backup_file, "the new backup file (never overwritten)")->required();
+  backup->callback([&] { finish(), rc = store_backup(g, backup_file); });
 
   SyncOptions so;
   auto* sync_cmd = app.add_subcommand(

@@ -5,6 +5,7 @@
 #include "cli/store_open.hpp"
 #include "log/logger.hpp"
 #include "pipeline/store_options.hpp"
+#include "store/backup.hpp"
 #include "store/store.hpp"
 
 namespace connhost::cli {
@@ -45,6 +46,34 @@ int store_migrate(const GlobalOptions& options) {
     std::cout << '\n';
   } catch (const std::exception& e) {
     std::cerr << "connhost: store migrate failed: " << e.what() << '\n';
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+int store_backup(const GlobalOptions& options, const std::filesystem::path& file) {
+  auto ctx = HostContext::open(options);
+  if (!ctx.host_errors.empty()) {
+    for (const auto& e : ctx.host_errors) std::cerr << e.to_string() << '\n';
+    return kExitConfigInvalid;
+  }
+  if (!ctx.host) {
+    std::cerr << "connhost: store backup: no configuration file " << options.config_file
+              << "; give the store's with --config\n";
+    return kExitUsage;
+  }
+  try {
+    auto store = store::Store::open(pipeline::store_options(*ctx.host));
+    if (store.backend() != store::Backend::sqlite) {
+      std::cerr << "connhost: store backup copies a SQLite store; back up PostgreSQL with "
+                   "pg_dump (docs/operations.md, \"Back up and restore\")\n";
+      return kExitUsage;
+    }
+    auto r = store::backup_sqlite(store, file);
+    std::cout << "backup: " << r.file.string() << " (" << r.bytes << " bytes, schema version "
+              << r.schema_version << ") of " << store.description() << '\n';
+  } catch (const std::exception& e) {
+    std::cerr << "connhost: store backup failed: " << e.what() << '\n';
     return kExitFailure;
   }
   return kExitOk;

@@ -97,6 +97,25 @@ TEST_F(CliTest, DescribeOfAnUnknownPluginExitsFour) {
   EXPECT_THAT(r.out, HasSubstr("no plugin 'snapchat' is loaded; loaded: google meta tiktok"));
 }
 
+TEST_F(CliTest, StoreBackupCopiesTheStoreAndNeverOverwrites) {
+  auto cfg = write("connhost.toml", "[store]\npath = \"data/store.db\"\n");
+  auto migrated = run("--config " + cfg.string() + " store migrate");
+  ASSERT_EQ(migrated.code, 0) << migrated.out;
+  auto copy = dir / "backup.db";
+  auto r = run("--config " + cfg.string() + " store backup " + copy.string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("backup: " + copy.string()));
+  ASSERT_TRUE(fs::exists(copy));
+  // The copy is a store: migrating it applies nothing.
+  auto cfg2 = write("copy.toml", "[store]\npath = \"backup.db\"\n");
+  auto again = run("--config " + cfg2.string() + " store migrate");
+  EXPECT_EQ(again.code, 0) << again.out;
+  EXPECT_THAT(again.out, HasSubstr("(up to date)"));
+  auto twice = run("--config " + cfg.string() + " store backup " + copy.string());
+  EXPECT_EQ(twice.code, 1);
+  EXPECT_THAT(twice.out, HasSubstr("already exists"));
+}
+
 TEST_F(CliTest, TheDemoConfigValidates) {
   auto r = run("config validate " + demo.string());
   EXPECT_EQ(r.code, 0) << r.out;
