@@ -37,6 +37,8 @@ struct ServeOptions {
   bool no_scheduler = false;
 };
 int serve(const GlobalOptions& options, const ServeOptions& serve);
+// Asks the running `serve` of this configuration to reload it (POST /api/reload).
+int reload(const GlobalOptions& options);
 
 struct ReportOptions {
   std::string platform;              // "" for every platform

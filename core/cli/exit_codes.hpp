@@ -7,4 +7,6 @@ inline constexpr int kExitFailure = 1;        // the command ran and failed (sto
 inline constexpr int kExitUsage = 2;          // bad command line
 inline constexpr int kExitConfigInvalid = 3;  // the configuration file has errors
 inline constexpr int kExitPluginMissing = 4;  // a named plugin is not loaded
+// Not an exit code: `serve` asks main() to start itself again in place (a validated reload).
+inline constexpr int kRestartInPlace = -1;
 }  // namespace connhost::cli

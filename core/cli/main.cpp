@@ -1,6 +1,10 @@
 // The `connhost` command. Exit codes: cli/exit_codes.hpp, docs/operations.md.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -203,6 +207,11 @@ int main(int argc, char** argv) {
                       "serve only: leave the scheduled pipelines to another process");
   serve_cmd->callback([&] { finish(), rc = serve(g, sv); });
 
+  app.add_subcommand("reload",
+                     "reload the configuration of the running `connhost serve` (as SIGHUP does): "
+                     "validated first; a file with errors is refused and the old one keeps running")
+      ->callback([&] { finish(), rc = reload(g); });
+
   app.add_subcommand("version", "print the version and the plugin ABI")->callback([&] {
     std::cout << "connhost " << CONNHOST_VERSION << " (plugin ABI " << CONNHOST_ABI_MAJOR << "."
               << CONNHOST_ABI_MINOR << ")\n";
@@ -213,6 +222,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
+  }
+  if (rc == kRestartInPlace) {
+    // A reload whose configuration validated: the same process (same pid, so systemd's
+    // ExecReload and supervisors keep tracking it) starts again from the top with the same
+    // arguments and reads the new configuration everywhere.
+    std::cout.flush();
+    std::cerr.flush();
+    ::execv("/proc/self/exe", argv);
+    std::cerr << "connhost: reload: cannot start again: " << std::strerror(errno) << '\n';
+    return kExitFailure;
   }
   return rc;
 }

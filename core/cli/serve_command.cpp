@@ -32,6 +32,7 @@
 #include "server/routes/routes.hpp"
 #include "server/server.hpp"
 #include "server/static_files.hpp"
+#include "vault/keyring.hpp"
 
 namespace connhost::cli {
 namespace {
@@ -116,6 +117,41 @@ class SignInSyncs {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// A reload (SIGHUP, POST /api/reload) checks everything a start would refuse, so that an accepted
+// one never ends in a host that cannot start again: the file against the loaded plugins' schemas,
+// the API keys and the vault's keys readable.
+server::ServerContext::ReloadOutcome validate_reload(const GlobalOptions& options,
+                                                     const HostContext& ctx) {
+  server::ServerContext::ReloadOutcome out;
+  auto next = config::load_file(options.config_file, ctx.schema_lookup());
+  for (const auto& e : next.errors) out.errors.push_back(e.to_string());
+  if (next.ok()) {
+    const auto& c = *next.config;
+    std::string key_error;
+    if (!server::api_keys_from_config(c, key_error))
+      out.errors.push_back(c.file.string() + ": " + key_error);
+    auto keys = vault::Keyring::from_config(c.vault);
+    for (const auto& e : keys.errors) out.errors.push_back(e.to_string());
+  }
+  out.accepted = out.errors.empty();
+  metrics::global()
+      .counter("connhost_config_reloads_total",
+               "Configuration reloads asked for (SIGHUP, POST /api/reload), by result.",
+               {{"result", out.accepted ? "accepted" : "refused"}})
+      .inc();
+  if (out.accepted) {
+    log::info(
+        "reload: {} is valid; starting again in place with it once the requests and runs "
+        "under way finish",
+        options.config_file.string());
+  } else {
+    log::error("reload refused: {} has {} error{}; the old configuration keeps running",
+               options.config_file.string(), out.errors.size(), out.errors.size() == 1 ? "" : "s");
+    for (const auto& e : out.errors) log::error("reload: {}", e);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -222,7 +258,21 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
     std::cerr << "connhost: " << e.what() << '\n';
     return kExitFailure;
   }
-  srv.stop_on_signals();
+  // Reloads: a refused one changes nothing; an accepted one stops the server as SIGTERM would and
+  // asks main() to start the process again in place (same pid) with the new file.
+  std::mutex reload_mutex;
+  std::atomic<bool> restart{false};
+  sctx.reload = [&] {
+    std::lock_guard lock(reload_mutex);
+    if (restart) return server::ServerContext::ReloadOutcome{.accepted = true};
+    auto out = validate_reload(options, ctx);
+    if (out.accepted) {
+      restart = true;
+      srv.request_stop();
+    }
+    return out;
+  };
+  srv.stop_on_signals([&sctx] { sctx.reload(); });
 
   try {
     readiness.set(server::Readiness::State::migrating, "the store is migrating");
@@ -275,6 +325,10 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
   } catch (const std::exception& e) {
     std::cerr << "connhost: serve failed: " << e.what() << '\n';
     return kExitFailure;
+  }
+  if (restart) {
+    log::info("server stopped; starting again with the reloaded configuration");
+    return kRestartInPlace;
   }
   log::info("server stopped");
   return kExitOk;

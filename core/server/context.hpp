@@ -6,6 +6,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
@@ -61,6 +63,14 @@ struct ServerContext {
   // Reads the connections' "${grant:...}" secrets from the vault (login/grant_tokens.hpp);
   // empty: such a secret fails with a config error.
   pipeline::GrantResolver grants;
+  // Reloads the configuration (POST /api/reload, SIGHUP): validates the file and, when it is
+  // valid, has the process start again in place with it; a refused one changes nothing. Empty:
+  // reloading is not available (tests).
+  struct ReloadOutcome {
+    bool accepted = false;
+    std::vector<std::string> errors;  // FILE:LINE:COL: key: message, when refused
+  };
+  std::function<ReloadOutcome()> reload;
   // Called after a sign-in stored (or renewed) grant `grant_id`, outside any transaction: the
   // profile sync of that grant (contacts/profile_sync.hpp). Failures are its own to log; empty:
   // nothing happens.

@@ -329,14 +329,29 @@ uint16_t Server::port() const {
   return impl_->port;
 }
 
-void Server::stop_on_signals() {
+void Server::stop_on_signals(std::function<void()> on_hangup) {
   auto& i = *impl_;
   i.signals.emplace(i.io, SIGINT, SIGTERM);
-  i.signals->async_wait([&i](beast::error_code ec, int sig) {
+  if (on_hangup) i.signals->add(SIGHUP);
+  // Re-armed after each SIGHUP: a reload that was refused leaves the server running and listening
+  // for the next one.
+  auto handler = std::make_shared<std::function<void(beast::error_code, int)>>();
+  *handler = [&i, on_hangup, handler](beast::error_code ec, int sig) {
     if (ec) return;
+    if (sig == SIGHUP && on_hangup) {
+      log::info("server: SIGHUP received, reloading the configuration");
+      on_hangup();
+      i.signals->async_wait(*handler);
+      return;
+    }
     log::info("server: signal {} received, stopping", sig);
     i.begin_stop();
-  });
+  };
+  i.signals->async_wait(*handler);
+}
+
+void Server::request_stop() {
+  impl_->begin_stop();
 }
 
 void Server::wait() {

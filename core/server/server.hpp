@@ -45,8 +45,11 @@ class Server {
   uint16_t start();
   uint16_t port() const;
 
-  // SIGINT and SIGTERM stop the server from now on (instead of killing the process).
-  void stop_on_signals();
+  // SIGINT and SIGTERM stop the server from now on (instead of killing the process). With
+  // `on_hangup`, SIGHUP calls it (on a server thread: it must not block) and the server runs on.
+  void stop_on_signals(std::function<void()> on_hangup = {});
+  // Begins the stop from any thread, a server thread included; wait() then finishes it.
+  void request_stop();
   // Blocks until stop() is called or a signal arrives, then finishes the stop.
   void wait();
   // Stops accepting, closes idle connections, lets requests in progress answer (up to the

@@ -149,6 +149,30 @@ void add_ops_routes(Router& router, ServerContext& ctx) {
                       "`scheduled` says whether this process runs the schedule.",
        .tag = "ops",
        .handler = [&ctx](const Request&) { return json_response(200, pipelines_json(ctx)); }});
+  router.add(
+      {.method = "POST",
+       .pattern = "/api/reload",
+       .summary = "Reload the configuration file: validated first, refused when it has errors",
+       .description = "202 {status: restarting}: the file is valid, and the process starts "
+                      "again in place with it once the requests and runs under way finish. "
+                      "422 config_invalid with `errors` (FILE:LINE:COL: key: message): nothing "
+                      "changes, the old configuration keeps running. `connhost reload` and "
+                      "SIGHUP do the same.",
+       .tag = "ops",
+       .handler = [&ctx](const Request&) {
+         if (!ctx.reload) return error_response(503, "not_available", "this server cannot reload");
+         auto r = ctx.reload();
+         if (r.accepted) return json_response(202, json::object{{"status", "restarting"}});
+         json::array errors;
+         for (auto& e : r.errors) errors.emplace_back(e);
+         return json_response(
+             422,
+             json::object{{"error", json::object{{"code", "config_invalid"},
+                                                 {"message",
+                                                  "the configuration has errors; the old one keeps "
+                                                  "running"},
+                                                 {"errors", std::move(errors)}}}});
+       }});
 }
 
 }  // namespace connhost::server
