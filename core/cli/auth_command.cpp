@@ -39,6 +39,8 @@ std::vector<std::string> split_commas(const std::string& s) {
 }
 
 struct Context {
+  // The loaded plugins, kept for what comes after the operation (auth exchange's profile sync).
+  std::optional<HostContext> host;
   std::optional<config::HostConfig> config;
   std::unique_ptr<plugin::Instance> instance;
   std::string platform;
@@ -49,7 +51,7 @@ struct Context {
 Context connect(const GlobalOptions& options, const std::string& connection,
                 bool login_only = false) {
   Context c;
-  auto ctx = HostContext::open(options);
+  auto& ctx = c.host.emplace(HostContext::open(options));
   auto loaded = config::load_file(options.config_file, ctx.schema_lookup());
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::cerr << e.to_string() << '\n';
@@ -153,9 +155,8 @@ int auth_exchange(const GlobalOptions& options, const AuthOptions& a) {
   // The new grant's profile, right away where the connection's plugin has one (docs/contacts.md,
   // "Sync"). It never fails the sign-in: a failure is logged, and the profile pipeline retries.
   store.reset();
-  auto ctx = HostContext::open(options);
   auto http = std::make_shared<http::Client>();
-  LoginServices login(*c.config, ctx.registry, http, nullptr, std::move(keys.keyring));
+  LoginServices login(*c.config, c.host->registry, http, nullptr, std::move(keys.keyring));
   login.sync_after_sign_in(grant_id);
   return kExitOk;
 }

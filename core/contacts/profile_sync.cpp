@@ -1,5 +1,7 @@
 #include "contacts/profile_sync.hpp"
 
+#include <fmt/format.h>
+
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -42,15 +44,6 @@ std::set<std::string, std::less<>> split_scopes(std::string_view text) {
     }
   }
   if (!cur.empty()) out.insert(cur);
-  return out;
-}
-
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
   return out;
 }
 
@@ -203,7 +196,8 @@ Attempt attempt(soci::session& sql, const SyncServices& services, int64_t grant_
     if (!granted.count(s)) missing.push_back(s);
   if (!missing.empty())
     return fail("needs_scope", "grant " + id + " lacks the scope" +
-                                   (missing.size() > 1 ? "s " : " ") + join(missing, ", ") +
+                                   (missing.size() > 1 ? "s " : " ") +
+                                   fmt::format("{}", fmt::join(missing, ", ")) +
                                    " that the profile of connection '" + connection +
                                    "' needs: sign in again at /auth/" + connection + " and allow " +
                                    (missing.size() > 1 ? "them" : "it"));

@@ -2,11 +2,16 @@
 
 // Private to connhost_plugin: what every Instance operation does around a plugin call (a blank
 // error, the error turned into a PluginError, a plugin's escaping exception caught, strings into
-// ch_str, the record a call output), shared by instance.cpp and instance_messaging.cpp.
+// ch_str, the record a call output), shared by instance.cpp, instance_messaging.cpp and
+// instance_profile.cpp.
 
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "plugin/instance.hpp"
@@ -54,6 +59,19 @@ inline const OutputRecord* find_record(const ch_call& call, std::string_view kin
   for (const auto& r : call.outputs)
     if (r.kind == kind) return &r;
   return nullptr;
+}
+
+// A plugin's output that breaks its contract: a bug in the plugin, whatever it said.
+inline PluginError internal(std::string message) {
+  return PluginError{CH_ERROR_INTERNAL, {}, std::move(message)};
+}
+
+// A record field as a whole decimal integer; nothing for anything else.
+inline std::optional<int64_t> to_int(std::string_view t) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc{} || p != t.data() + t.size()) return std::nullopt;
+  return v;
 }
 
 // Removes `key` from a record's fields and returns its value ("" when absent): what is left once

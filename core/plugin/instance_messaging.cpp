@@ -1,7 +1,6 @@
 // The messaging operations of Instance (abi.h, "Capability: messaging"): requests into the C
 // structs, the plugin's records out of the call's outputs. Modelled on the login operations in
 // instance.cpp: a plugin that throws is shielded, every failure keeps the plugin's category.
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -16,13 +15,11 @@ namespace {
 
 using detail::blank_error;
 using detail::find_record;
+using detail::internal;
 using detail::shielded;
 using detail::to_error;
+using detail::to_int;
 using detail::to_str;
-
-PluginError internal(std::string message) {
-  return PluginError{CH_ERROR_INTERNAL, {}, std::move(message)};
-}
 
 std::optional<PluginError> no_messaging(const LoadedPlugin& p, const void* fn,
                                         std::string_view op) {
@@ -32,13 +29,6 @@ std::optional<PluginError> no_messaging(const LoadedPlugin& p, const void* fn,
     return PluginError{
         CH_ERROR_NOT_IMPLEMENTED, {}, "the plugin offers no messaging " + std::string(op)};
   return std::nullopt;
-}
-
-std::optional<int64_t> to_int(std::string_view t) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc{} || p != t.data() + t.size()) return std::nullopt;
-  return v;
 }
 
 // The webhook request with the header array it points into; not copyable, since `request`

@@ -2,8 +2,9 @@
 // the plugin's "profile" and "business_profile" records out of the call's outputs, and the
 // scopes a fetch needs (ABI 1.2). Modelled on instance_messaging.cpp: a
 // plugin that throws is shielded, every failure keeps the plugin's category.
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <charconv>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -17,29 +18,11 @@ namespace {
 
 using detail::blank_error;
 using detail::find_record;
+using detail::internal;
 using detail::shielded;
 using detail::to_error;
+using detail::to_int;
 using detail::to_str;
-
-PluginError internal(std::string message) {
-  return PluginError{CH_ERROR_INTERNAL, {}, std::move(message)};
-}
-
-std::optional<int64_t> to_int(std::string_view t) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc{} || p != t.data() + t.size()) return std::nullopt;
-  return v;
-}
-
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += '\n';
-    out += s;
-  }
-  return out;
-}
 
 // A "profile" or "business_profile" record (same keys, abi.h "Capability: profile"): the named
 // fields, the counts as integers, everything else into extras.
@@ -83,7 +66,7 @@ Instance::ProfileResult Instance::fetch_profile(const ProfileRequest& request) {
     out.error = PluginError{CH_ERROR_NOT_IMPLEMENTED, {}, "the plugin offers no profile fetch"};
     return out;
   }
-  std::string scopes = join_lines(request.scopes);
+  std::string scopes = fmt::format("{}", fmt::join(request.scopes, "\n"));
   ch_profile_request r{sizeof(ch_profile_request), to_str(request.access_token),
                        to_str(request.platform_user_id), to_str(scopes)};
   ch_call call = make_call();

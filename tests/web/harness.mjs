@@ -176,14 +176,32 @@ lookback = "3d"
     }
   }
 
-  async start() {
+  // The sandbox on a free port (this.sandboxUrl), once it answers; its port.
+  async startSandbox() {
     const sandboxPort = await freePort();
     const sandbox = startProcess(this.sandboxBin, ['--port', String(sandboxPort)],
                                  path.join(this.dir, 'sandbox.log'));
     this.procs.push(sandbox);
     this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     await waitFor(`${this.sandboxUrl}/_sandbox/health`, sandbox, 'connhost-sandbox');
+    return sandboxPort;
+  }
 
+  // `connhost serve` on this.config and a free port (this.base), once it is ready.
+  async serve() {
+    const port = await freePort();
+    const serve = startProcess(this.connhost,
+                               ['--config', this.config, 'serve', '--listen', `127.0.0.1:${port}`,
+                                '--no-scheduler'],
+                               path.join(this.dir, 'serve.log'));
+    this.procs.push(serve);
+    this.base = `http://127.0.0.1:${port}`;
+    await waitFor(`${this.base}/readyz`, serve, 'connhost serve');
+    return this;
+  }
+
+  async start() {
+    const sandboxPort = await this.startSandbox();
     this.writeConfig(sandboxPort);
     await this.cli('store', 'migrate');
     const { from, to } = this.window();
@@ -194,15 +212,7 @@ lookback = "3d"
       await this.cli('sync', p, '--from', from, '--to', to, '--no-progress');
     await this.cli('fx', 'load', path.join(this.sourceDir, 'config', 'fx-example.csv'));
 
-    const port = await freePort();
-    const serve = startProcess(this.connhost,
-                               ['--config', this.config, 'serve', '--listen', `127.0.0.1:${port}`,
-                                '--no-scheduler'],
-                               path.join(this.dir, 'serve.log'));
-    this.procs.push(serve);
-    this.base = `http://127.0.0.1:${port}`;
-    await waitFor(`${this.base}/readyz`, serve, 'connhost serve');
-    return this;
+    return this.serve();
   }
 
   // A second `connhost serve` on the same store whose [server] api_key is `key` (from the
@@ -229,12 +239,7 @@ lookback = "3d"
   // [vault] whose key is 32 random bytes written to a temporary file (never a committed key). No
   // sync: the store only holds what the logins store.
   async startLogin() {
-    const sandboxPort = await freePort();
-    const sandbox = startProcess(this.sandboxBin, ['--port', String(sandboxPort)],
-                                 path.join(this.dir, 'sandbox.log'));
-    this.procs.push(sandbox);
-    this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-    await waitFor(`${this.sandboxUrl}/_sandbox/health`, sandbox, 'connhost-sandbox');
+    await this.startSandbox();
 
     const creds = path.join(this.sourceDir, 'config', 'sandbox-credentials');
     const secret = (name, value) => {
@@ -301,28 +306,14 @@ enabled = false
     this.config = path.join(this.dir, 'connhost.toml');
     fs.writeFileSync(this.config, text);
     await this.cli('store', 'migrate');
-
-    const port = await freePort();
-    const serve = startProcess(this.connhost,
-                               ['--config', this.config, 'serve', '--listen', `127.0.0.1:${port}`,
-                                '--no-scheduler'],
-                               path.join(this.dir, 'serve.log'));
-    this.procs.push(serve);
-    this.base = `http://127.0.0.1:${port}`;
-    await waitFor(`${this.base}/readyz`, serve, 'connhost serve');
-    return this;
+    return this.serve();
   }
 
   // The inbox world (inbox.test.mjs): the sandbox and `connhost serve` with a Meta connection
   // (the preissued system-user token sends on the sandbox's Page) and a TikTok one (webhooks
   // only), both verifying the sandbox's signed deliveries at /webhooks/<connection>.
   async startInbox() {
-    const sandboxPort = await freePort();
-    const sandbox = startProcess(this.sandboxBin, ['--port', String(sandboxPort)],
-                                 path.join(this.dir, 'sandbox.log'));
-    this.procs.push(sandbox);
-    this.sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-    await waitFor(`${this.sandboxUrl}/_sandbox/health`, sandbox, 'connhost-sandbox');
+    await this.startSandbox();
 
     const creds = path.join(this.sourceDir, 'config', 'sandbox-credentials');
     const sb = this.sandboxUrl;
@@ -359,16 +350,7 @@ login_flow = "business"
     this.config = path.join(this.dir, 'connhost.toml');
     fs.writeFileSync(this.config, text);
     await this.cli('store', 'migrate');
-
-    const port = await freePort();
-    const serve = startProcess(this.connhost,
-                               ['--config', this.config, 'serve', '--listen', `127.0.0.1:${port}`,
-                                '--no-scheduler'],
-                               path.join(this.dir, 'serve.log'));
-    this.procs.push(serve);
-    this.base = `http://127.0.0.1:${port}`;
-    await waitFor(`${this.base}/readyz`, serve, 'connhost serve');
-    return this;
+    return this.serve();
   }
 
   // The sandbox's webhook driver (docs/sandbox.md) aimed at this server's /webhooks/<connection>;
