@@ -36,6 +36,7 @@
 //   [connections.tiktok_main]        # name: [a-z][a-z0-9_-]*
 //   plugin = "tiktok"                # required: the id of a loaded plugin
 //   isolation = "in_process"         # in_process (default) | process
+//   platform = "pinterest"           # rows filed under this platform; default: the plugin's
 //   login.enabled = true             # false: no sign-in through this connection (docs/login.md)
 //   webhooks.tolerance_seconds = 300 # signed deliveries' timestamp tolerance, 0 .. 86400
 //   webhooks.max_body_bytes = 1048576  # larger deliveries get 413, 1024 .. 64 MiB
@@ -144,6 +145,9 @@ struct Connection {
   std::string name;
   std::string plugin;
   std::string isolation;  // "in_process" | "process"
+  // The platform this connection's rows are filed under; empty: the plugin's own. Lets one
+  // generic plugin (connectors/http) serve several platforms, one connection each.
+  std::string platform;
   // [connections.NAME.login] enabled: false hides the connection's sign-in entry points (the
   // browser routes, the dashboard's button, `connhost auth url|exchange`). A feature flag.
   bool login_enabled = true;

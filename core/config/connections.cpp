@@ -10,7 +10,7 @@
 namespace connhost::config::detail {
 namespace {
 
-const Names kReservedKeys = {"plugin", "isolation", "login", "webhooks"};
+const Names kReservedKeys = {"plugin", "isolation", "platform", "login", "webhooks"};
 const Names kLoginKeys = {"enabled"};
 const Names kWebhookKeys = {"tolerance_seconds", "max_body_bytes"};
 const Names kIsolations = {"in_process", "process"};
@@ -45,6 +45,13 @@ std::string env_name_for(std::string_view connection, std::string_view key) {
   return out;
 }
 
+bool valid_platform_name(std::string_view s) {
+  if (s.empty() || s.size() > 64 || s[0] < 'a' || s[0] > 'z') return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+
 class ConnectionReader {
  public:
   ConnectionReader(Document& doc, const SchemaLookup& lookup) : doc_(doc), lookup_(lookup) {}
@@ -65,6 +72,15 @@ class ConnectionReader {
       c.plugin = *s;
     if (const toml::node* n = ct->get("isolation"))
       if (auto s = doc_.choice(*n, path + ".isolation", kIsolations, "isolation")) c.isolation = *s;
+    if (const toml::node* n = ct->get("platform"))
+      if (auto s = doc_.plain_string(*n, path + ".platform")) {
+        if (valid_platform_name(*s))
+          c.platform = *s;
+        else
+          doc_.error(n->source(), path + ".platform",
+                     "expected a platform name like \"pinterest\" ([a-z][a-z0-9_-]*), got \"" + *s +
+                         "\"");
+      }
 
     if (const toml::table* login = doc_.table_at(*ct, "login", path)) {
       doc_.check_keys(*login, path + ".login", kLoginKeys);

@@ -135,7 +135,7 @@ RunResult Runner::run(const config::Pipeline& p, const RunOptions& o) {
   auto setup = setup_connection(config_, registry_, p.connection, http_, grants_);
   const config::Connection* conn = setup.connection;
   const auto plugin = setup.plugin;
-  const std::string platform(plugin->platform());
+  const std::string platform(conn->platform.empty() ? plugin->platform() : conn->platform);
   std::optional<int64_t> from, to;
   if (!o.from.empty()) from = parse_day(o.from);
   if (!o.to.empty()) to = parse_day(o.to);

@@ -63,10 +63,12 @@ json::value connections_json(const config::HostConfig& cfg) {
   for (const auto& c : cfg.connections) {
     json::array settings;
     for (const auto& s : c.settings) settings.push_back(setting_json(s));
-    out.push_back({{"name", c.name},
+    json::object o{{"name", c.name},
                    {"plugin", c.plugin},
                    {"isolation", c.isolation},
-                   {"settings", std::move(settings)}});
+                   {"settings", std::move(settings)}};
+    if (!c.platform.empty()) o["platform"] = c.platform;
+    out.push_back(std::move(o));
   }
   return {{"connections", std::move(out)}};
 }

@@ -46,6 +46,9 @@ struct Options {
   uint16_t port = 0;  // 0: ephemeral
   int threads = 1;
   std::string faults_json;  // initial fault rules (the --faults file's content)
+  // A folder of recorded exchanges (docs/replay.md): when set, requests are answered from it
+  // instead of from the emulated platforms; fault rules still apply on top.
+  std::string replay_dir;
   Credentials credentials;
 };
 
