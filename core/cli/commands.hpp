@@ -21,6 +21,16 @@ int store_migrate(const GlobalOptions& options);
 // A consistent copy of the SQLite store to `file` while the host runs (store/backup.hpp).
 int store_backup(const GlobalOptions& options, const std::filesystem::path& file);
 
+// `connhost sdk new`: a connector project for third parties (sdkgen/project.hpp).
+struct SdkNewOptions {
+  std::string name;
+  std::string capabilities = "reporting";
+  std::string display_name;
+  std::string platform;
+  std::filesystem::path dir;  // empty: ./NAME
+};
+int sdk_new(const SdkNewOptions& options);
+
 struct SyncOptions {
   std::string pipeline;
   std::string from, to;  // YYYY-MM-DD; empty: the pipeline's lookback

@@ -212,6 +212,22 @@ int main(int argc, char** argv) {
                      "validated first; a file with errors is refused and the old one keeps running")
       ->callback([&] { finish(), rc = reload(g); });
 
+  auto* sdk = app.add_subcommand("sdk", "tools for connector authors");
+  sdk->require_subcommand(1);
+  SdkNewOptions sn;
+  auto* sdk_new_cmd = sdk->add_subcommand(
+      "new", "generate an out-of-tree connector project: CMake against the installed SDK, a "
+             "skeleton for the chosen capabilities, a conformance test with fixtures, a CI script");
+  sdk_new_cmd->add_option("NAME", sn.name, "plugin id: [a-z][a-z0-9_]*")->required();
+  sdk_new_cmd
+      ->add_option("--capabilities", sn.capabilities,
+                   "comma-separated: reporting, login, messaging, profile")
+      ->capture_default_str();
+  sdk_new_cmd->add_option("--display-name", sn.display_name, "for people (default: from NAME)");
+  sdk_new_cmd->add_option("--platform", sn.platform, "platform name (default: NAME)");
+  sdk_new_cmd->add_option("--dir", sn.dir, "where to write it (default: ./NAME); must be new or empty");
+  sdk_new_cmd->callback([&] { finish(), rc = sdk_new(sn); });
+
   app.add_subcommand("version", "print the version and the plugin ABI")->callback([&] {
     std::cout << "connhost " << CONNHOST_VERSION << " (plugin ABI " << CONNHOST_ABI_MAJOR << "."
               << CONNHOST_ABI_MINOR << ")\n";
