@@ -53,6 +53,7 @@ class GoogleConnector {
   static constexpr connhost::PluginInfo info{"google", "Google Ads", "0.1.0", "google"};
   static constexpr unsigned capabilities =
       connhost::kReporting | connhost::kLogin | connhost::kProfile;
+  static constexpr unsigned flags = connhost::kUnloadSafe;  // no statics, no threads
   static constexpr ch_capability_note unavailable[] = {
       {CH_CAP_MESSAGING,
        CH_STR("Google Business Messages was shut down on 31 July 2024; reach Google users through "

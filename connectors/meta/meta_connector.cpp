@@ -82,6 +82,7 @@ class MetaConnector {
   static constexpr connhost::PluginInfo info{"meta", "Meta (Facebook, Instagram)", "0.1.0", "meta"};
   static constexpr unsigned capabilities =
       connhost::kReporting | connhost::kLogin | connhost::kMessaging | connhost::kProfile;
+  static constexpr unsigned flags = connhost::kUnloadSafe;  // no statics, no threads
 
   static constexpr ch_config_field config[] = {
       connhost::setting("base_url", CH_CONFIG_STRING, "Graph API host (the sandbox's in tests)",

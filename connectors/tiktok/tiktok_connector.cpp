@@ -90,6 +90,7 @@ class TikTokConnector {
   static constexpr connhost::PluginInfo info{"tiktok", "TikTok", "0.1.0", "tiktok"};
   static constexpr unsigned capabilities =
       connhost::kReporting | connhost::kLogin | connhost::kMessaging | connhost::kProfile;
+  static constexpr unsigned flags = connhost::kUnloadSafe;  // no statics, no threads
 
   static constexpr ch_config_field config[] = {
       connhost::setting("base_url", CH_CONFIG_STRING,

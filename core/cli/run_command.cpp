@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/login_services.hpp"
+#include "cli/plugin_watch.hpp"
 #include "cli/store_open.hpp"
 #include "http/client.hpp"
 #include "log/logger.hpp"
@@ -62,6 +63,9 @@ int run_schedules(const GlobalOptions& options) {
       alert_loop.emplace(*alert_rules,
                          std::chrono::seconds(loaded.config->alerts.interval_seconds));
     }
+    // As in `connhost serve`: runs started after a plugin file changed use the new version.
+    auto plugin_watch =
+        watch_plugins(ctx.registry, options.config_file, loaded.config->plugin_watch_seconds);
     pipeline::Scheduler scheduler(runner, *loaded.config);
     for (const auto& p : scheduler.plan()) log::info("scheduled: {} ({})", p.pipeline, p.schedule);
     std::signal(SIGINT, on_signal);

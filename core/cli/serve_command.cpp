@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/login_services.hpp"
+#include "cli/plugin_watch.hpp"
 #include "cli/store_open.hpp"
 #include "config/listen_address.hpp"
 #include "http/client.hpp"
@@ -214,6 +215,9 @@ int serve(const GlobalOptions& options, const ServeOptions& so) {
   metrics::plugin_load_failures().inc(static_cast<double>(ctx.registry.refused().size()));
   for (const auto& r : ctx.registry.refused())
     log::warn("plugin refused: {}: {}", r.path.string(), r.reason);
+  // New and updated plugin files are served to runs started after them; runs under way finish
+  // on the version they began with (docs/operations.md, "Hot plugin reload").
+  auto plugin_watch = watch_plugins(ctx.registry, options.config_file, cfg.plugin_watch_seconds);
 
   server::StorePool stores([&cfg] { return open_store(cfg); }, kStoreConnections);
   server::Readiness readiness;

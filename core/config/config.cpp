@@ -28,7 +28,8 @@ const Names kTopKeys = {"host",      "store", "server",   "connections", "pipeli
                         "reporting", "vault", "contacts", "alerts"};
 const Names kVaultKeys = {"active_key", "keys"};
 const Names kReportingKeys = {"categories_file", "currency", "fx_file"};
-const Names kHostKeys = {"plugin_dirs", "log_level", "log_format", "schedule_lease_seconds"};
+const Names kHostKeys = {"plugin_dirs", "log_level", "log_format", "schedule_lease_seconds",
+                         "plugin_watch_seconds"};
 const Names kStoreKeys = {"backend", "path", "url"};
 const Names kServerKeys = {"listen",         "api_key",  "api_keys",
                            "max_body_bytes", "web_root", "report_cache_seconds",
@@ -79,6 +80,16 @@ void read_host(Document& doc, const toml::table* t, HostConfig& cfg) {
                 "expected seconds from 1 to 86400 (a day)");
     else
       cfg.schedule_lease_seconds = v;
+  }
+  if (const toml::node* n = t->get("plugin_watch_seconds")) {
+    if (!n->is_integer())
+      doc.error(n->source(), "host.plugin_watch_seconds",
+                "expected integer, got " + detail::type_name(*n));
+    else if (int64_t v = n->as_integer()->get(); v < 0 || v > 3600)
+      doc.error(n->source(), "host.plugin_watch_seconds",
+                "expected seconds from 0 (no watching) to 3600");
+    else
+      cfg.plugin_watch_seconds = v;
   }
 }
 

@@ -11,6 +11,9 @@
 //   log_format = "text"              # text|json
 //   schedule_lease_seconds = 60      # how long a host's claim on a due scheduled run lasts
 //                                    # without renewal, 1 .. 86400 (docs/operations.md "Scale out")
+//   plugin_watch_seconds = 2         # how often serve and run look for new or updated plugin
+//                                    # files, 0 .. 3600; 0: never (docs/operations.md "Hot
+//                                    # plugin reload")
 //
 //   [store]
 //   backend = "sqlite"               # sqlite (default) | postgresql
@@ -275,6 +278,7 @@ struct HostConfig {
   std::string log_level;                           // trace|debug|info|warn|error|off
   std::string log_format;                          // text|json
   int64_t schedule_lease_seconds = 60;             // pipeline/schedule_lease.hpp
+  int64_t plugin_watch_seconds = 2;                // 0: plugin folders are read at start only
   StoreSettings store;
   std::string listen;
   ServerSettings server;

@@ -66,6 +66,8 @@ std::optional<std::string> check_descriptor(const ch_plugin_descriptor& d) {
   if (d.platform.size == 0) return "descriptor has no platform";
   if (!d.instance_create || !d.instance_destroy)
     return "descriptor lacks instance_create or instance_destroy";
+  if (d.flags & ~CH_PLUGIN_UNLOAD_SAFE)
+    return "descriptor flags " + std::to_string(d.flags) + " have bits this host does not know";
 
   if (d.config_field_count > kMaxItems || (d.config_field_count > 0 && !d.config_fields))
     return "config schema: field table is missing or too large";

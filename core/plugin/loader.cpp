@@ -2,6 +2,7 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include <cstddef>
 #include <cstring>
 #include <exception>
 
@@ -12,8 +13,9 @@
 namespace connhost::plugin {
 namespace {
 
-// Descriptor and tables of ABI 1.0: nothing older exists, so the host accepts no smaller struct.
-constexpr uint32_t kMinDescriptorSize = sizeof(ch_plugin_descriptor);
+// The descriptor of ABI 1.0 ended before `unavailable`: nothing older exists, so the host accepts
+// no smaller struct, and everything appended since reads as zero in an older plugin's copy.
+constexpr uint32_t kMinDescriptorSize = offsetof(ch_plugin_descriptor, unavailable);
 constexpr uint32_t kMaxStructSize = 65536;
 
 // Copies a plugin-owned struct that begins with struct_size into a zeroed host-sized one: fields
@@ -32,14 +34,28 @@ std::string abi_text(unsigned major, unsigned minor) {
   return std::to_string(major) + "." + std::to_string(minor);
 }
 
+// The mapped library and, for a private copy, the file to remove once it is unmapped.
+struct Mapped {
+  boost::dll::shared_library lib;
+  std::filesystem::path copy;
+  ~Mapped() {
+    lib.unload();
+    std::error_code ec;
+    if (!copy.empty()) std::filesystem::remove(copy, ec);
+  }
+};
+
 }  // namespace
 
 std::variant<std::shared_ptr<LoadedPlugin>, std::string> load_library(
-    const std::filesystem::path& file, HostAbi abi) {
-  auto lib = std::make_shared<boost::dll::shared_library>();
+    const std::filesystem::path& file, HostAbi abi, const std::filesystem::path& map_from) {
+  auto mapped = std::make_shared<Mapped>();
+  mapped->copy = map_from;
+  auto* lib = &mapped->lib;
+  const auto& open_path = map_from.empty() ? file : map_from;
   try {
     // rtld_now: an unresolved symbol refuses the plugin here instead of crashing it later.
-    lib->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    lib->load(open_path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
     return std::string("not a loadable shared library: ") + e.what();
   }
@@ -83,6 +99,8 @@ std::variant<std::shared_ptr<LoadedPlugin>, std::string> load_library(
   const auto& d = p->descriptor;
   p->id.assign(d.id.data, d.id.size);
   p->path = file;
+  p->loaded_from = open_path;
+  p->loaded_at = std::chrono::system_clock::now();
   if (d.reporting) p->reporting = copy_sized(d.reporting), p->capabilities |= CH_CAP_REPORTING;
   if (d.login) p->login = copy_sized(d.login), p->capabilities |= CH_CAP_LOGIN;
   if (d.messaging) p->messaging = copy_sized(d.messaging), p->capabilities |= CH_CAP_MESSAGING;
@@ -90,7 +108,7 @@ std::variant<std::shared_ptr<LoadedPlugin>, std::string> load_library(
   for (size_t i = 0; i < d.unavailable_count; ++i)
     p->unavailable[d.unavailable[i].capability] =
         std::string(d.unavailable[i].reason.data, d.unavailable[i].reason.size);
-  p->library = lib;
+  p->library = mapped;
   return p;
 }
 

@@ -37,11 +37,17 @@ json::value plugins_json(const plugin::Registry& registry) {
                       {"platform", p->platform()},
                       {"abi", p->abi_version()},
                       {"capabilities", capabilities(p->capabilities)},
-                      {"file", p->path.string()}});
+                      {"file", p->path.string()},
+                      {"generation", p->generation},
+                      {"loaded_at", store::timestamp_at(p->loaded_at)},
+                      {"unload_safe", p->unload_safe()}});
   }
   json::array refused;
-  for (const auto& r : registry.refused())
-    refused.push_back({{"file", r.path.string()}, {"reason", r.reason}});
+  for (const auto& r : registry.refused()) {
+    json::object o{{"file", r.path.string()}, {"reason", r.reason}};
+    if (!r.kept_id.empty()) o["kept"] = r.kept_id;
+    refused.push_back(std::move(o));
+  }
   return {{"plugins", std::move(loaded)}, {"refused", std::move(refused)}};
 }
 

@@ -62,7 +62,7 @@ extern "C" {
 #endif
 
 #define CONNHOST_ABI_MAJOR 1
-#define CONNHOST_ABI_MINOR 2
+#define CONNHOST_ABI_MINOR 3
 
 /* The single exported symbol of a plugin library. */
 #define CONNHOST_ENTRY_SYMBOL "connhost_plugin_entry"
@@ -437,6 +437,13 @@ typedef struct ch_capability_note {
   ch_str reason;
 } ch_capability_note;
 
+/* Descriptor flags (ABI 1.3).
+ * CH_PLUGIN_UNLOAD_SAFE: the library keeps no state past instance_destroy and no thread of it
+ *   outlives the call that started it, so the host may dlclose it once its last instance is gone
+ *   (after a newer version replaced it, or its file was removed). Without it a superseded library
+ *   stays mapped until the process ends. */
+#define CH_PLUGIN_UNLOAD_SAFE 0x1u
+
 typedef struct ch_plugin_descriptor {
   uint32_t struct_size;
   uint16_t abi_major; /* the ABI version the plugin was built against */
@@ -466,6 +473,9 @@ typedef struct ch_plugin_descriptor {
   /* ABI 1.1, appended: capabilities not offered, each with the reason. NULL/0: none. */
   const ch_capability_note* unavailable;
   size_t unavailable_count;
+
+  /* ABI 1.3, appended: CH_PLUGIN_* bits. 0 in an older plugin. */
+  uint32_t flags;
 } ch_plugin_descriptor;
 
 /* Returns the descriptor, or NULL after filling err. Called once per load. */

@@ -6,6 +6,7 @@
 //    public:
 //     static constexpr connhost::PluginInfo info{"acme", "Acme Ads", "0.1.0", "acme"};
 //     static constexpr unsigned capabilities = connhost::kReporting;
+//     static constexpr unsigned flags = connhost::kUnloadSafe;  // optional (ABI 1.3)
 //     static constexpr ch_config_field config[] = {
 //         connhost::setting("base_url", CH_CONFIG_STRING, "Where the API lives",
 //         "https://api.acme.test"), connhost::secret_setting("api_key", "Acme API key")};
@@ -45,6 +46,8 @@ inline constexpr unsigned kReporting = CH_CAP_REPORTING;
 inline constexpr unsigned kLogin = CH_CAP_LOGIN;
 inline constexpr unsigned kMessaging = CH_CAP_MESSAGING;
 inline constexpr unsigned kProfile = CH_CAP_PROFILE;
+// Descriptor flags (`static constexpr unsigned flags = connhost::kUnloadSafe;`, ABI 1.3).
+inline constexpr unsigned kUnloadSafe = CH_PLUGIN_UNLOAD_SAFE;
 
 constexpr ch_str to_ch(std::string_view s) noexcept {
   return ch_str{s.data(), s.size()};
@@ -501,6 +504,12 @@ struct Export {
     return 0;
   }
 
+  // `static constexpr unsigned flags` on the connector: CH_PLUGIN_* bits, e.g. kUnloadSafe.
+  static constexpr uint32_t descriptor_flags() {
+    if constexpr (requires { C::flags; }) return static_cast<uint32_t>(C::flags);
+    return 0;
+  }
+
   static const ch_plugin_descriptor* entry(const ch_host_services* host, ch_error* err) {
     // The host compares ABI versions itself and names both in its refusal; the plugin only needs
     // the table to exist.
@@ -542,6 +551,7 @@ struct Export {
         (C::capabilities & kProfile) ? &profile : nullptr,
         unavailable_notes(),
         unavailable_count(),
+        descriptor_flags(),
     };
     return &d;
   }
