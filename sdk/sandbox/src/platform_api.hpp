@@ -1,7 +1,7 @@
 #pragma once
 
-// What a platform emulator implements. Each platform folder (tiktok/, meta/, google/) holds one
-// implementation, written from the platform notes alone.
+// What a platform emulator implements. Each platform folder (tiktok/, meta/, google/, pinterest/)
+// holds one implementation, written from the platform notes alone.
 
 #include <connhost/sandbox/sandbox.hpp>
 
@@ -62,5 +62,6 @@ class PlatformApi {
 std::unique_ptr<PlatformApi> make_tiktok_api(Context& context);
 std::unique_ptr<PlatformApi> make_meta_api(Context& context);
 std::unique_ptr<PlatformApi> make_google_api(Context& context);
+std::unique_ptr<PlatformApi> make_pinterest_api(Context& context);
 
 }  // namespace connhost::sandbox

@@ -66,6 +66,7 @@ Sandbox::Impl::Impl(Options o)
   platforms.push_back(make_tiktok_api(context));
   platforms.push_back(make_meta_api(context));
   platforms.push_back(make_google_api(context));
+  platforms.push_back(make_pinterest_api(context));
   if (!options.faults_json.empty()) faults.add(Faults::parse(options.faults_json));
 }
 

@@ -33,7 +33,7 @@ std::optional<Platform> platform_param(const Request& r) {
 Response truth(Sandbox::Impl& s, const Request& r) {
   auto p = platform_param(r);
   auto account = r.param("account");
-  if (!p) return error(400, "platform must be tiktok, meta or google");
+  if (!p) return error(400, "platform must be tiktok, meta, google or pinterest");
   if (!account) return error(400, "account is required");
   const Account* acc = s.world.account(*p, *account);
   if (!acc) return error(404, "no " + std::string(platform_name(*p)) + " account " + *account);
@@ -60,7 +60,7 @@ Response truth(Sandbox::Impl& s, const Request& r) {
 
 Response accounts(Sandbox::Impl& s, const Request& r) {
   json::array out;
-  for (Platform p : {Platform::tiktok, Platform::meta, Platform::google}) {
+  for (Platform p : {Platform::tiktok, Platform::meta, Platform::google, Platform::pinterest}) {
     if (auto want = r.param("platform"); want && *want != platform_name(p)) continue;
     for (const auto& a : s.world.accounts(p)) {
       json::array campaigns;

@@ -67,6 +67,9 @@ std::string objective_for(Platform p, uint64_t h) {
                                "OUTCOME_ENGAGEMENT", "OUTCOME_LEADS",   "CONVERSIONS"};
   static const char* google[] = {"SEARCH",  "PERFORMANCE_MAX", "SHOPPING",
                                  "DISPLAY", "VIDEO",           "DEMAND_GEN"};
+  // Pinterest's ObjectiveType values (API v5 reference, "ObjectiveType").
+  static const char* pinterest[] = {"AWARENESS",      "CONSIDERATION", "VIDEO_VIEW",
+                                    "WEB_CONVERSION", "CATALOG_SALES", "VIDEO_COMPLETION"};
   switch (p) {
     case Platform::tiktok:
       return tiktok[h % 6];
@@ -74,6 +77,8 @@ std::string objective_for(Platform p, uint64_t h) {
       return meta[h % 6];
     case Platform::google:
       return google[h % 6];
+    case Platform::pinterest:
+      return pinterest[h % 6];
   }
   return "";
 }
@@ -100,6 +105,8 @@ std::string_view platform_name(Platform p) {
       return "meta";
     case Platform::google:
       return "google";
+    case Platform::pinterest:
+      return "pinterest";
   }
   return "?";
 }
@@ -108,6 +115,7 @@ std::optional<Platform> parse_platform(std::string_view s) {
   if (s == "tiktok") return Platform::tiktok;
   if (s == "meta") return Platform::meta;
   if (s == "google") return Platform::google;
+  if (s == "pinterest") return Platform::pinterest;
   return std::nullopt;
 }
 
@@ -150,6 +158,7 @@ int World::settling_days(Platform p) {
     case Platform::google:
       return 14;
     case Platform::tiktok:
+    case Platform::pinterest:
       return 7;
   }
   return 7;
@@ -162,7 +171,9 @@ World::World(WorldOptions o) : options_(std::move(o)) {
   } else {
     today_ = parse_day(options_.today);
   }
-  for (Platform p : {Platform::tiktok, Platform::meta, Platform::google}) {
+  // Each platform draws from its own stream, mix(seed, platform + 1): adding a platform changes
+  // nothing another one generates for the same seed.
+  for (Platform p : {Platform::tiktok, Platform::meta, Platform::google, Platform::pinterest}) {
     uint64_t ph = mix(options_.seed, static_cast<uint64_t>(p) + 1);
     auto& accounts = accounts_[p];
     auto& campaigns = campaigns_[p];
@@ -181,12 +192,20 @@ World::World(WorldOptions o) : options_(std::move(o)) {
         case Platform::google:
           acc.id = digits(ah, 10);
           break;
+        case Platform::pinterest:
+          // Ad account ids are 12 digits starting 549 in Pinterest's Ads Manager.
+          acc.id = "549" + digits(ah, 9);
+          break;
       }
       acc.name = std::string(p == Platform::google ? "Acme Store " : "Acme ") + cur.code + " " +
                  std::to_string(a + 1);
       acc.currency = cur.code;
       acc.currency_decimals = cur.decimals;
-      acc.time_zone = kZones[(a * 3 + static_cast<int>(p)) % std::size(kZones)];
+      // Pinterest's analytics dates are UTC days (campaigns_analytics, start_date "(UTC)"), and
+      // its AdAccount carries no time zone: the account's days are UTC days.
+      acc.time_zone = p == Platform::pinterest
+                          ? "UTC"
+                          : kZones[(a * 3 + static_cast<int>(p)) % std::size(kZones)];
       int64_t first = today_ - options_.days - 30;
       acc.created_unix = (first - static_cast<int64_t>(ah % 200)) * 86400;
       for (int c = 0; c < options_.campaigns_per_account; ++c) {
@@ -201,6 +220,9 @@ World::World(WorldOptions o) : options_(std::move(o)) {
             break;
           case Platform::google:
             camp.id = digits(ch, 11);
+            break;
+          case Platform::pinterest:
+            camp.id = "6267" + digits(ch, 8);
             break;
         }
         camp.account_id = acc.id;

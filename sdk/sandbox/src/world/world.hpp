@@ -14,7 +14,7 @@
 
 namespace connhost::sandbox {
 
-enum class Platform { tiktok, meta, google };
+enum class Platform { tiktok, meta, google, pinterest };
 std::string_view platform_name(Platform p);
 std::optional<Platform> parse_platform(std::string_view s);
 
@@ -88,7 +88,7 @@ class World {
   // A report read of an account starts: recent days move one step closer to their final values.
   void restate(Platform p, std::string_view account_id);
   int restatement_epoch(Platform p, std::string_view account_id) const;
-  // The platform's settling window in days (Meta 28, Google 14, TikTok 7).
+  // The platform's settling window in days (Meta 28, Google 14, TikTok 7, Pinterest 7).
   static int settling_days(Platform p);
 
   struct Truth {
