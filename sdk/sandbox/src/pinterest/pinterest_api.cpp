@@ -181,7 +181,7 @@ class PinterestApi : public PlatformApi {
       case FaultKind::server_error: {
         int status = f.status ? f.status : 503;
         return error(
-            status, status == 503 ? 503 : 500,
+            status, status,
             status == 503 ? "Service Unavailable. Try again later." : "Internal Server Error");
       }
       case FaultKind::expired_token:
