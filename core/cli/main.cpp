@@ -74,7 +74,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   sync_cmd->add_flag("--no-progress", so.no_progress, "log lines instead of a progress bar");
   sync_cmd->add_flag("--force", so.force,
-                     "profile pipelines: sync every active grant, not only the changed and due");
+                     "profile pipelines: sync every active grant, not only the changed and due; "
+                     "--record: overwrite an existing recording");
+  sync_cmd->add_option("--record", so.record_dir,
+                       "record every HTTP exchange of the run, redacted, into DIR/CONNECTION.json "
+                       "for connhost-sandbox --replay (docs/replay.md); an existing file is "
+                       "refused unless --force");
   sync_cmd->callback([&] { finish(), rc = sync(g, so); });
 
   auto* report = app.add_subcommand("report", "reports from the store");

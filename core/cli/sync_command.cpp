@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -9,6 +10,7 @@
 #include "cli/login_services.hpp"
 #include "cli/store_open.hpp"
 #include "http/client.hpp"
+#include "http/recorder.hpp"
 #include "log/logger.hpp"
 #include "pipeline/days.hpp"
 #include "pipeline/runner.hpp"
@@ -69,6 +71,35 @@ int sync_profiles(pipeline::Runner& runner, const config::Pipeline& p) {
   return kExitOk;
 }
 
+int run_sync(const config::HostConfig& cfg, HostContext& ctx, const config::Pipeline& pipeline,
+             const SyncOptions& s, pipeline::RunOptions ro, std::shared_ptr<http::Client> http) {
+  auto store = open_store(cfg);
+  store.migrate();
+  int rc = kExitOk;
+  auto login = LoginServices::open(cfg, ctx.registry, http, nullptr, rc);
+  if (!login) return rc;
+  pipeline::Runner runner(store, cfg, ctx.registry, http, login->grant_resolver());
+  runner.set_profile_sync(login->profile_sync());
+  if (pipeline.capability == "profile") return sync_profiles(runner, pipeline);
+  ProgressView view(isatty(STDERR_FILENO) && !s.no_progress);
+  ro.on_progress = [&view](const pipeline::Progress& p) { view.update(p); };
+  std::cout << "sync " << pipeline.name << " (" << pipeline.connection << "): "
+            << (ro.from.empty() ? "lookback window"
+                                : ro.from + " .. " + (ro.to.empty() ? "today" : ro.to))
+            << std::endl;
+  auto result = runner.run(pipeline, ro);
+  view.done();
+  std::cout << "run " << result.run_id << " " << result.status << ": " << result.rows << " rows, "
+            << result.requests << " requests\n";
+  if (result.error) {
+    std::cerr << "connhost: sync " << pipeline.name << " failed"
+              << (result.failed_account.empty() ? "" : " for account " + result.failed_account)
+              << ": " << result.error->to_string() << '\n';
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int sync(const GlobalOptions& options, const SyncOptions& s) {
@@ -107,37 +138,47 @@ int sync(const GlobalOptions& options, const SyncOptions& s) {
     std::cerr << "connhost: " << e.what() << '\n';
     return kExitUsage;
   }
-  try {
-    auto store = open_store(cfg);
-    store.migrate();
-    auto http = std::make_shared<http::Client>();
-    int rc = kExitOk;
-    auto login = LoginServices::open(cfg, ctx.registry, http, nullptr, rc);
-    if (!login) return rc;
-    pipeline::Runner runner(store, cfg, ctx.registry, http, login->grant_resolver());
-    runner.set_profile_sync(login->profile_sync());
-    if (pipeline->capability == "profile") return sync_profiles(runner, *pipeline);
-    ProgressView view(isatty(STDERR_FILENO) && !s.no_progress);
-    ro.on_progress = [&view](const pipeline::Progress& p) { view.update(p); };
-    std::cout << "sync " << pipeline->name << " (" << pipeline->connection << "): "
-              << (ro.from.empty() ? "lookback window"
-                                  : ro.from + " .. " + (ro.to.empty() ? "today" : ro.to))
-              << std::endl;
-    auto result = runner.run(*pipeline, ro);
-    view.done();
-    std::cout << "run " << result.run_id << " " << result.status << ": " << result.rows << " rows, "
-              << result.requests << " requests\n";
-    if (result.error) {
-      std::cerr << "connhost: sync " << pipeline->name << " failed"
-                << (result.failed_account.empty() ? "" : " for account " + result.failed_account)
-                << ": " << result.error->to_string() << '\n';
-      return kExitFailure;
+  // Recording: the folder and the file are checked before the run, not after it.
+  std::shared_ptr<http::Recorder> recorder;
+  std::filesystem::path record_file;
+  http::ClientOptions client_options;
+  if (!s.record_dir.empty()) {
+    const auto* conn = cfg.connection(pipeline->connection);
+    const auto* plugin = conn ? ctx.registry.find(conn->plugin) : nullptr;
+    std::string platform = conn && !conn->platform.empty() ? conn->platform
+                           : plugin                        ? std::string(plugin->platform())
+                                                           : std::string();
+    try {
+      record_file = http::prepare_recording(s.record_dir, pipeline->connection, s.force);
+    } catch (const http::RecordError& e) {
+      bool exists = std::filesystem::exists(std::filesystem::path(s.record_dir) /
+                                            (pipeline->connection + ".json"));
+      std::cerr << "connhost: --record " << s.record_dir << ": " << e.what()
+                << (exists && !s.force ? " (--force overwrites it)" : "") << '\n';
+      return kExitUsage;
     }
+    recorder = std::make_shared<http::Recorder>(platform);
+    client_options.on_exchange = recorder->observer();
+  }
+  int rc = kExitOk;
+  try {
+    rc = run_sync(cfg, ctx, *pipeline, s, ro, std::make_shared<http::Client>(client_options));
   } catch (const std::exception& e) {
     std::cerr << "connhost: sync failed: " << e.what() << '\n';
-    return kExitFailure;
+    rc = kExitFailure;
   }
-  return kExitOk;
+  // Written however the run ended: a failed run's exchanges are what an author wants to replay.
+  if (recorder) {
+    try {
+      recorder->write(record_file);
+      std::cout << "recorded " << recorder->size() << " HTTP exchanges to " << record_file.string()
+                << '\n';
+    } catch (const http::RecordError& e) {
+      std::cerr << "connhost: --record: " << e.what() << '\n';
+      if (rc == kExitOk) rc = kExitFailure;
+    }
+  }
+  return rc;
 }
 
 }  // namespace connhost::cli

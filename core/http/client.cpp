@@ -250,6 +250,12 @@ Response Client::send(const Request& r) {
         resp = impl_->exchange(*c, t, r, timeout);
       }
       resp.attempts = attempt + 1;
+      if (impl_->options.on_exchange) {
+        try {
+          impl_->options.on_exchange(r, resp);
+        } catch (...) {
+        }
+      }
       if (!std::holds_alternative<std::monostate>(c->stream)) impl_->give_back(t, std::move(c));
       bool retryable = resp.status == 502 || resp.status == 503 || resp.status == 504;
       if (!retryable || !may_retry || attempt >= impl_->options.max_retries) return resp;

@@ -45,6 +45,11 @@ class TransportError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Told of every answer that arrived (each attempt's, retries included), after the exchange: how
+// recorder.hpp records a run without the client knowing about fixtures. An exception it throws is
+// swallowed, so that an observer never changes what the caller gets.
+using ExchangeObserver = std::function<void(const Request&, const Response&)>;
+
 struct ClientOptions {
   std::chrono::milliseconds timeout{30'000};
   int max_retries = 3;
@@ -53,6 +58,7 @@ struct ClientOptions {
   size_t max_response_bytes = 256u * 1024 * 1024;
   size_t max_idle_per_origin = 8;
   std::string user_agent = "connhost/0.1";
+  ExchangeObserver on_exchange;  // empty: nothing observes (what nearly every client wants)
 };
 
 class Client {

@@ -30,11 +30,16 @@ void clear_secrets() {
 }
 
 std::string mask_secrets(std::string_view text) {
+  return mask_secrets(text, kMask);
+}
+
+std::string mask_secrets(std::string_view text, std::string_view replacement) {
   std::string out(text);
   std::lock_guard lock(g_mutex);
   for (const auto& s : g_secrets) {
-    for (size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + kMask.size()))
-      out.replace(pos, s.size(), kMask);
+    for (size_t pos = out.find(s); pos != std::string::npos;
+         pos = out.find(s, pos + replacement.size()))
+      out.replace(pos, s.size(), replacement);
   }
   return out;
 }

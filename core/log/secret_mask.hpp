@@ -10,6 +10,8 @@ namespace connhost::log {
 // would mask ordinary words and digits, and no real credential is that short.
 void register_secret(std::string_view secret);
 std::string mask_secrets(std::string_view text);
+// The same with another replacement (recorded fixtures write "REDACTED", docs/replay.md).
+std::string mask_secrets(std::string_view text, std::string_view replacement);
 // For tests: forget every registered secret.
 void clear_secrets();
 

@@ -7,6 +7,7 @@
 
 #include "config/secret.hpp"
 #include "http/rate_limiter.hpp"
+#include "isolation/supervisor.hpp"
 
 namespace connhost::pipeline {
 
@@ -61,6 +62,7 @@ ConnectionSetup setup_connection(const config::HostConfig& config, const plugin:
   settings.http = std::move(http);
   if (qps > 0) settings.limiter = std::make_shared<http::RateLimiter>(qps, std::max(1.0, qps));
   settings.requests = std::make_shared<std::atomic<int64_t>>(0);
+  if (conn->isolation == "process") settings.isolate = isolation::make_isolated;
   return out;
 }
 

@@ -2,8 +2,9 @@
 
 // A configured connection made ready for its plugin: the plugin found in the registry, the
 // settings in the encoding the ABI passes (secrets left as references, resolved only when the
-// plugin asks), the shared HTTP client and the connection's rate limiter. Used by the runner and
-// by the API's connection test, so both talk to the platform the same way.
+// plugin asks), the shared HTTP client and the connection's rate limiter; with isolation =
+// "process", the plugin's operations run in a worker process (core/isolation). Used by the runner
+// and by the API's connection test, so both talk to the platform the same way.
 
 #include <functional>
 #include <memory>

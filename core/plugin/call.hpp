@@ -36,6 +36,18 @@ class SecretError : public std::runtime_error {
   ch_error_category category_;
 };
 
+// In an isolated plugin's worker process (core/isolation) the services that need the host's own
+// machinery (its HTTP client with the connection's rate limiter and request count, its log and
+// secret mask) cannot run there: the call forwards them to the host process through this.
+class CallForwarder {
+ public:
+  virtual ~CallForwarder() = default;
+  // Fills `response` with views that stay valid until the next request on the same call.
+  virtual ch_status http(ch_call& call, const ch_http_request& request, ch_http_response& response,
+                         ch_error* err) = 0;
+  virtual void log(int32_t level, std::string_view message) = 0;
+};
+
 // One record a plugin returned through output_begin/output_set/output_end.
 struct OutputRecord {
   std::string kind;
@@ -56,6 +68,8 @@ struct ch_call {
   connhost::http::RateLimiter* limiter = nullptr;   // the connection's request rate, if limited
   std::atomic<int64_t>* request_counter = nullptr;  // counts HTTP requests, for run statistics
   std::vector<connhost::plugin::OutputRecord> outputs;
+  // Set only in a worker process: HTTP and log lines go to the host process (CallForwarder).
+  connhost::plugin::CallForwarder* forward = nullptr;
 
   // Storage behind ch_str values handed to the plugin during this call.
   std::deque<std::string> kept;

@@ -85,3 +85,15 @@ inline std::string take_field(std::map<std::string, std::string>& fields, const 
 }
 
 }  // namespace connhost::plugin::detail
+
+namespace connhost::plugin {
+
+template <class F>
+ch_status Instance::invoke(Op op, const void* request, ch_call& call, ch_error& err,
+                           F&& in_process) {
+  if (isolated_)
+    return detail::shielded(err, [&] { return isolated_->invoke(op, request, call, err); });
+  return detail::shielded(err, std::forward<F>(in_process));
+}
+
+}  // namespace connhost::plugin

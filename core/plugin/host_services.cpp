@@ -37,6 +37,7 @@ ch_status from(ch_error* err, const std::optional<std::string>& problem) {
 }
 
 void svc_log(ch_call* call, int32_t level, ch_str message) {
+  if (call && call->forward) return call->forward->log(level, view(message));
   std::string prefix =
       call && call->plugin
           ? "[" + call->plugin->id + (call->connection.empty() ? "" : "/" + call->connection) + "] "
@@ -80,6 +81,7 @@ std::string loggable_url(const std::string& url) {
 ch_status svc_http(ch_call* call, const ch_http_request* req, ch_http_response* resp,
                    ch_error* err) {
   if (!call || !req || !resp) return fail(err, CH_ERROR_INTERNAL, "http_request: missing argument");
+  if (call->forward) return call->forward->http(*call, *req, *resp, err);
   if (!call->http) return fail(err, CH_ERROR_INTERNAL, "HTTP is not available to this call");
   http::Request r;
   r.method = std::string(view(req->method));

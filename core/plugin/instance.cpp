@@ -13,7 +13,6 @@ namespace {
 
 using detail::blank_error;
 using detail::find_record;
-using detail::shielded;
 using detail::to_error;
 using detail::to_str;
 
@@ -92,9 +91,12 @@ std::pair<std::unique_ptr<Instance>, std::optional<PluginError>> Instance::creat
   ch_call call = self->make_call();
   ch_error err = blank_error();
   const auto& d = self->plugin_->descriptor;
-  ch_status s =
-      shielded(err, [&] { return d.instance_create(&call, &config, &self->handle_, &err); });
-  if (s != CH_OK || !self->handle_) {
+  if (self->settings_.isolate)
+    self->isolated_ = self->settings_.isolate(self->plugin_, self->settings_.connection);
+  ch_status s = self->invoke(Op::create, &config, call, err, [&] {
+    return d.instance_create(&call, &config, &self->handle_, &err);
+  });
+  if (s != CH_OK || (!self->handle_ && !self->isolated_)) {
     if (s == CH_OK)
       snprintf(err.message, sizeof(err.message), "instance_create returned no instance");
     self->handle_ = nullptr;
@@ -104,6 +106,7 @@ std::pair<std::unique_ptr<Instance>, std::optional<PluginError>> Instance::creat
 }
 
 Instance::~Instance() {
+  // An isolated backend destroys the plugin's instance in its worker and ends the process.
   if (handle_) plugin_->descriptor.instance_destroy(handle_);
 }
 
@@ -112,7 +115,8 @@ std::optional<PluginError> Instance::check() {
     return PluginError{CH_ERROR_NOT_IMPLEMENTED, {}, "the plugin offers no check"};
   ch_call call = make_call();
   ch_error err = blank_error();
-  ch_status s = shielded(err, [&] { return plugin_->descriptor.check(handle_, &call, &err); });
+  ch_status s = invoke(Op::check, nullptr, call, err,
+                       [&] { return plugin_->descriptor.check(handle_, &call, &err); });
   if (s != CH_OK) return to_error(err);
   return std::nullopt;
 }
@@ -132,7 +136,8 @@ Instance::ReadResult Instance::read(std::string_view stream, std::string_view wi
   ch_read_request req{sizeof(ch_read_request), s_(stream), s_(window_start),
                       s_(window_end),          s_(state),  s_(account)};
   ch_error err = blank_error();
-  ch_status s = shielded(err, [&] { return plugin_->reporting.read(handle_, &call, &req, &err); });
+  ch_status s = invoke(Op::read, &req, call, err,
+                       [&] { return plugin_->reporting.read(handle_, &call, &req, &err); });
   out.rows = rows.rows();
   out.checkpoints = rows.checkpoints();
   if (s != CH_OK) out.error = to_error(err);
@@ -149,8 +154,8 @@ Instance::AuthorizeResult Instance::authorize_url(const AuthorizeRequest& reques
       to_str(request.code_challenge), to_str(request.code_challenge_method), to_str(scopes)};
   ch_call call = make_call();
   ch_error err = blank_error();
-  ch_status s =
-      shielded(err, [&] { return plugin_->login.authorize_url(handle_, &call, &req, &err); });
+  ch_status s = invoke(Op::authorize_url, &req, call, err,
+                       [&] { return plugin_->login.authorize_url(handle_, &call, &req, &err); });
   if (s != CH_OK) {
     out.error = to_error(err);
     return out;
@@ -176,7 +181,11 @@ std::optional<PluginError> Instance::token_call(LoginFn fn, std::string_view nam
   if (!fn)
     return PluginError{
         CH_ERROR_NOT_IMPLEMENTED, {}, "the plugin offers no login " + std::string(name)};
-  ch_status s = shielded(err, [&] { return fn(handle_, &call, &req, &err); });
+  const Op op = name == "exchange_code" ? Op::exchange_code
+                : name == "refresh"     ? Op::refresh
+                : name == "revoke"      ? Op::revoke
+                                        : Op::user_info;
+  ch_status s = invoke(op, &req, call, err, [&] { return fn(handle_, &call, &req, &err); });
   // Tokens are masked the moment they exist, even when the call failed after receiving them.
   for (const auto& r : call.outputs)
     for (const char* key : {"access_token", "refresh_token", "id_token"})

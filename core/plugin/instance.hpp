@@ -134,6 +134,36 @@ struct ProfileRecord {
 
 using SecretFn = std::function<std::optional<std::string>(std::string_view key)>;
 
+// An operation of the plugin ABI, named so that it can run in another process (core/isolation).
+enum class Op : uint8_t {
+  create = 1,  // request: ch_config
+  check,       // request: none
+  read,        // ch_read_request
+  authorize_url,
+  exchange_code,
+  refresh,
+  revoke,
+  user_info,  // ch_authorize_request, then ch_token_request
+  handshake,
+  verify,
+  parse_events,  // ch_webhook_request
+  send,          // ch_send_request
+  media_url,     // ch_media_request
+  profile_fetch,
+  profile_required_scopes,  // ch_profile_request, then none
+};
+
+// A plugin run out of process (isolation = "process", core/isolation). Instance hands it every
+// operation with the ch_call the in-process plugin would have got; the call's services (secrets,
+// HTTP, rows and checkpoints, outputs) are served on that call while the operation runs.
+class Isolated {
+ public:
+  virtual ~Isolated() = default;
+  // `request` points at the operation's ch_*_request (see Op); a failure fills `err`, including
+  // a worker that died or hung during the call.
+  virtual ch_status invoke(Op op, const void* request, ch_call& call, ch_error& err) = 0;
+};
+
 // One configured connection of a plugin: owns the plugin's ch_instance and destroys it on
 // destruction. Keeps the plugin's library loaded while it lives.
 class Instance {
@@ -145,6 +175,11 @@ class Instance {
     std::shared_ptr<http::Client> http;              // shared by the host's connections
     std::shared_ptr<http::RateLimiter> limiter;      // this connection's request rate; may be null
     std::shared_ptr<std::atomic<int64_t>> requests;  // counts HTTP requests; may be null
+    // Set for a connection with isolation = "process": makes the out-of-process runner of the
+    // plugin. Empty: the plugin runs in this process.
+    std::function<std::unique_ptr<Isolated>(const std::shared_ptr<const LoadedPlugin>&,
+                                            const std::string& connection)>
+        isolate;
   };
 
   static std::pair<std::unique_ptr<Instance>, std::optional<PluginError>> create(
@@ -240,11 +275,15 @@ class Instance {
   ScopesResult profile_required_scopes();
 
   const LoadedPlugin& plugin() const { return *plugin_; }
+  bool isolated() const { return isolated_ != nullptr; }
 
  private:
   Instance(std::shared_ptr<const LoadedPlugin> plugin, Settings settings)
       : plugin_(std::move(plugin)), settings_(std::move(settings)) {}
   ch_call make_call() const;
+  // Runs one plugin operation: `in_process` here, or the same operation in the worker process.
+  template <class F>
+  ch_status invoke(Op op, const void* request, ch_call& call, ch_error& err, F&& in_process);
   using LoginFn = ch_status (*)(ch_instance*, ch_call*, const ch_token_request*, ch_error*);
   // Runs one token operation; the records it output land in `call.outputs`.
   std::optional<PluginError> token_call(LoginFn fn, std::string_view name,
@@ -254,6 +293,7 @@ class Instance {
   std::shared_ptr<const LoadedPlugin> plugin_;
   Settings settings_;
   ch_instance* handle_ = nullptr;
+  std::unique_ptr<Isolated> isolated_;  // set: the plugin runs in a worker process
 };
 
 }  // namespace connhost::plugin

@@ -16,7 +16,6 @@ namespace {
 using detail::blank_error;
 using detail::find_record;
 using detail::internal;
-using detail::shielded;
 using detail::to_error;
 using detail::to_int;
 using detail::to_str;
@@ -97,7 +96,8 @@ Instance::HandshakeResult Instance::handshake(const WebhookRequest& request) {
   WebhookCall w(request);
   ch_call call = make_call();
   ch_error err = blank_error();
-  ch_status s = shielded(err, [&] { return fn(handle_, &call, &w.request, &err); });
+  ch_status s = invoke(Op::handshake, &w.request, call, err,
+                       [&] { return fn(handle_, &call, &w.request, &err); });
   if (s != CH_OK) {
     out.error = to_error(err);
     return out;
@@ -124,7 +124,8 @@ std::optional<PluginError> Instance::verify(const WebhookRequest& request) {
   WebhookCall w(request);
   ch_call call = make_call();
   ch_error err = blank_error();
-  ch_status s = shielded(err, [&] { return fn(handle_, &call, &w.request, &err); });
+  ch_status s = invoke(Op::verify, &w.request, call, err,
+                       [&] { return fn(handle_, &call, &w.request, &err); });
   if (s != CH_OK) return to_error(err);
   return std::nullopt;
 }
@@ -137,7 +138,8 @@ Instance::EventsResult Instance::parse_events(const WebhookRequest& request) {
   WebhookCall w(request);
   ch_call call = make_call();
   ch_error err = blank_error();
-  ch_status s = shielded(err, [&] { return fn(handle_, &call, &w.request, &err); });
+  ch_status s = invoke(Op::parse_events, &w.request, call, err,
+                       [&] { return fn(handle_, &call, &w.request, &err); });
   if (s != CH_OK) {
     out.error = to_error(err);
     return out;
@@ -172,7 +174,7 @@ Instance::SendResult Instance::send(const SendRequest& request) {
                       to_str(request.reply_to_message_id)};
   ch_call call = make_call();
   ch_error err = blank_error();
-  ch_status s = shielded(err, [&] { return fn(handle_, &call, &req, &err); });
+  ch_status s = invoke(Op::send, &req, call, err, [&] { return fn(handle_, &call, &req, &err); });
   if (s != CH_OK) {
     out.error = to_error(err);
     return out;
@@ -199,7 +201,8 @@ Instance::MediaResult Instance::media_url(const MediaRequest& request) {
                        to_str(request.media_type)};
   ch_call call = make_call();
   ch_error err = blank_error();
-  ch_status s = shielded(err, [&] { return fn(handle_, &call, &req, &err); });
+  ch_status s =
+      invoke(Op::media_url, &req, call, err, [&] { return fn(handle_, &call, &req, &err); });
   if (s != CH_OK) {
     out.error = to_error(err);
     return out;

@@ -19,7 +19,6 @@ namespace {
 using detail::blank_error;
 using detail::find_record;
 using detail::internal;
-using detail::shielded;
 using detail::to_error;
 using detail::to_int;
 using detail::to_str;
@@ -71,7 +70,8 @@ Instance::ProfileResult Instance::fetch_profile(const ProfileRequest& request) {
                        to_str(request.platform_user_id), to_str(scopes)};
   ch_call call = make_call();
   ch_error err = blank_error();
-  ch_status s = shielded(err, [&] { return fn(handle_, &call, &r, &err); });
+  ch_status s =
+      invoke(Op::profile_fetch, &r, call, err, [&] { return fn(handle_, &call, &r, &err); });
   if (s != CH_OK) {
     out.error = to_error(err);
     return out;
@@ -115,7 +115,8 @@ Instance::ScopesResult Instance::profile_required_scopes() {
   if (!fn) return out;
   ch_call call = make_call();
   ch_error err = blank_error();
-  ch_status s = shielded(err, [&] { return fn(handle_, &call, &err); });
+  ch_status s = invoke(Op::profile_required_scopes, nullptr, call, err,
+                       [&] { return fn(handle_, &call, &err); });
   if (s != CH_OK) {
     out.error = to_error(err);
     return out;

@@ -10,8 +10,13 @@
 //     from the sandbox's request log, replayed by a bare HTTP client on --replay-threads
 //     threads, default 4) against how fast the pipeline consumed them, and that ratio.
 //
+//   - with --isolation both, the same sync again with every connection's plugin in a worker
+//     process (isolation = "process", core/isolation) into a fresh store, and how much slower
+//     that is than in process.
+//
 //   build/bench/bench_ingest [--accounts N] [--campaigns N] [--days N] [--sizes 1,4]
 //                            [--workers N] [--sandbox-threads N] [--replay-threads N] [--full]
+//                            [--isolation in_process|process|both]
 // --full is the dataset: 20 accounts x 167 campaigns x 400 days per platform at 1x,
 // about 4 million campaign-days (less the days without delivery).
 #include <connhost/sandbox/sandbox.hpp>
@@ -24,6 +29,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,6 +63,7 @@ struct Args {
   int workers = 4;
   int sandbox_threads = 2;
   int replay_threads = 4;
+  std::string isolation = "in_process";  // in_process | process | both
 };
 
 Args parse_args(int argc, char** argv) {
@@ -82,7 +89,13 @@ Args parse_args(int argc, char** argv) {
       a.sandbox_threads = std::atoi(next());
     else if (k == "--replay-threads")
       a.replay_threads = std::atoi(next());
-    else if (k == "--full")
+    else if (k == "--isolation") {
+      a.isolation = next();
+      if (a.isolation != "in_process" && a.isolation != "process" && a.isolation != "both") {
+        std::fprintf(stderr, "--isolation is in_process, process or both\n");
+        std::exit(2);
+      }
+    } else if (k == "--full")
       a.accounts = 20, a.campaigns = 167;
     else if (k == "--sizes") {
       a.sizes.clear();
@@ -96,7 +109,8 @@ Args parse_args(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: bench_ingest [--accounts N] [--campaigns N] [--days N] [--sizes 1,4] "
-                   "[--workers N] [--sandbox-threads N] [--replay-threads N] [--full]\n");
+                   "[--workers N] [--sandbox-threads N] [--replay-threads N] [--full] "
+                   "[--isolation in_process|process|both]\n");
       std::exit(2);
     }
   }
@@ -234,39 +248,79 @@ int main(int argc, char** argv) {
     o.threads = a.sandbox_threads;
     bench::ChildSandbox sb(o);  // forked while this process has no other thread
 
-    auto cfg = bench::make_config(dir.path, sb.base_url(), {}, registry);
-    auto store = Store::open({.sqlite_path = dir.path / "store.db"});
-    store.migrate();
-    auto http = std::make_shared<connhost::http::Client>();
-    connhost::pipeline::Runner runner(store, cfg, registry, http);
+    std::vector<std::string> modes{a.isolation};
+    if (a.isolation == "both") modes = {"in_process", "process"};
+    struct Measured {
+      double e2e_s = 0;
+      long long daily = 0;
+      int64_t rows = 0, requests = 0;
+    };
+    std::map<std::string, Measured> measured;
+    for (const auto& mode : modes) {
+      bench::ConnectionSettings cs;
+      if (mode == "process") cs.extra = "isolation = \"process\"";
+      auto mode_dir = dir.path / mode;
+      std::filesystem::create_directories(mode_dir);
+      auto cfg = bench::make_config(mode_dir, sb.base_url(), cs, registry);
+      auto store = Store::open({.sqlite_path = mode_dir / "store.db"});
+      store.migrate();
+      auto http = std::make_shared<connhost::http::Client>();
+      connhost::pipeline::Runner runner(store, cfg, registry, http);
 
-    bool reset = bench::reset_peak_rss();
-    long rss_before = bench::rss_kib();
-    bench::RssSampler sampler;
-    auto t0 = Clock::now();
-    int64_t rows = 0, requests = 0;
-    for (const auto& p : cfg.pipelines) {
-      connhost::pipeline::RunOptions ro;
-      ro.from = from, ro.to = to, ro.workers = a.workers;
-      auto t1 = Clock::now();
-      auto res = runner.run(p, ro);
-      if (res.status != "succeeded") {
-        std::fprintf(stderr, "%s failed: %s\n", p.name.c_str(),
-                     res.error ? res.error->to_string().c_str() : "?");
-        return 1;
+      bool reset = bench::reset_peak_rss();
+      long rss_before = bench::rss_kib();
+      bench::RssSampler sampler;
+      auto t0 = Clock::now();
+      int64_t rows = 0, requests = 0;
+      for (const auto& p : cfg.pipelines) {
+        connhost::pipeline::RunOptions ro;
+        ro.from = from, ro.to = to, ro.workers = a.workers;
+        auto t1 = Clock::now();
+        auto res = runner.run(p, ro);
+        if (res.status != "succeeded") {
+          std::fprintf(stderr, "%s (%s) failed: %s\n", p.name.c_str(), mode.c_str(),
+                       res.error ? res.error->to_string().c_str() : "?");
+          return 1;
+        }
+        std::printf("  %dx %-10s %-13s %9lld rows %6lld requests %7.1f s\n", size, mode.c_str(),
+                    p.name.c_str(), static_cast<long long>(res.rows),
+                    static_cast<long long>(res.requests), seconds_since(t1));
+        std::fflush(stdout);
+        rows += res.rows, requests += res.requests;
       }
-      std::printf("  %dx %-13s %9lld rows %6lld requests %7.1f s\n", size, p.name.c_str(),
-                  static_cast<long long>(res.rows), static_cast<long long>(res.requests),
-                  seconds_since(t1));
+      double e2e_s = seconds_since(t0);
+      long sampled = sampler.stop();
+      long hwm = bench::rss_kib("VmHWM:");
+      long long daily = 0;
+      store.session() << "SELECT COUNT(*) FROM campaign_daily", soci::into(daily);
+      measured[mode] = {e2e_s, daily, rows, requests};
+      std::printf("%dx %s: %lld campaign-day rows (%lld rows in all streams), %lld requests\n",
+                  size, mode.c_str(), daily, static_cast<long long>(rows),
+                  static_cast<long long>(requests));
+      std::printf("  end to end     %8.1f s  %9.0f campaign-day rows/s\n", e2e_s, daily / e2e_s);
+      std::printf(
+          "  peak RSS host  %8.1f MB (VmHWM%s%s), sampled max %.1f MB, before the run %.1f MB\n",
+          hwm / 1024.0, reset ? ", reset before the run" : ", NOT reset: process peak",
+          mode == "process" ? "; the plugins' worker processes not counted" : "", sampled / 1024.0,
+          rss_before / 1024.0);
       std::fflush(stdout);
-      rows += res.rows, requests += res.requests;
     }
-    double e2e_s = seconds_since(t0);
-    long sampled = sampler.stop();
-    long hwm = bench::rss_kib("VmHWM:");
+    if (measured.size() == 2) {
+      const auto& in = measured["in_process"];
+      const auto& iso = measured["process"];
+      double in_rate = in.daily / in.e2e_s, iso_rate = iso.daily / iso.e2e_s;
+      std::printf(
+          "%dx isolation: in process %.0f rows/s, isolated %.0f rows/s: isolated is %.1f%% "
+          "slower (target <= 15%%)%s\n",
+          size, in_rate, iso_rate, 100.0 * (in_rate / iso_rate - 1.0),
+          in.daily == iso.daily && in.rows == iso.rows ? "" : "; ROW COUNTS DIFFER");
+      std::fflush(stdout);
+    }
+    const auto& first = measured[modes.front()];
+    double e2e_s = first.e2e_s;
+    long long daily = first.daily;
+    int64_t rows = first.rows, requests = first.requests;
     long sandbox_hwm = sb.peak_rss_kib();
-    long long daily = 0;
-    store.session() << "SELECT COUNT(*) FROM campaign_daily", soci::into(daily);
 
     Replay rp = replay_log(sb.base_url(), a.replay_threads);
     sb.stop();
@@ -274,14 +328,9 @@ int main(int argc, char** argv) {
 
     double e2e_rate = daily / e2e_s, limit_rate = daily / limit_s;
     double pipeline_rps = requests / e2e_s, sandbox_rps = rp.requests / rp.seconds;
-    std::printf("%dx: %lld campaign-day rows (%lld rows in all streams), %lld requests\n", size,
-                daily, static_cast<long long>(rows), static_cast<long long>(requests));
-    std::printf("  end to end     %8.1f s  %9.0f campaign-day rows/s\n", e2e_s, e2e_rate);
-    std::printf(
-        "  peak RSS host  %8.1f MB (VmHWM%s), sampled max %.1f MB, before the run %.1f MB"
-        "; sandbox child %.1f MB\n",
-        hwm / 1024.0, reset ? ", reset before the run" : ", NOT reset: process peak",
-        sampled / 1024.0, rss_before / 1024.0, sandbox_hwm / 1024.0);
+    std::printf("%dx (%s): %lld requests, %lld rows; sandbox child peak RSS %.1f MB\n", size,
+                modes.front().c_str(), static_cast<long long>(requests),
+                static_cast<long long>(rows), sandbox_hwm / 1024.0);
     std::printf("  store limit    %8.1f s  %9.0f rows/s (one prepared upsert, one transaction)\n",
                 limit_s, limit_rate);
     std::printf("  ratio end to end / store limit: %.0f%% (target >= 50%%)\n",

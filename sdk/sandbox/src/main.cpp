@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
   std::string faults_file;
   app.add_option("--faults", faults_file, "JSON file of fault rules (docs/sandbox.md)")
       ->check(CLI::ExistingFile);
+  app.add_option("--replay", o.replay_dir,
+                 "answer from the recorded exchanges in DIR (connhost sync --record) instead of "
+                 "the emulated platforms; faults still apply (docs/replay.md)")
+      ->check(CLI::ExistingDirectory);
   CLI11_PARSE(app, argc, argv);
 
   if (!faults_file.empty()) {
@@ -52,12 +56,17 @@ int main(int argc, char** argv) {
   try {
     connhost::sandbox::Sandbox sandbox(o);
     sandbox.start();
-    std::cout << "connhost-sandbox listening on " << sandbox.base_url() << " (seed " << o.seed
-              << ", scale " << o.scale << ")\n";
-    for (const char* p : {"tiktok", "meta", "google"})
-      for (const auto& a : sandbox.accounts(p))
-        std::cout << "  " << p << " account " << a.id << " " << a.currency << " " << a.time_zone
-                  << ", " << a.campaign_ids.size() << " campaigns\n";
+    if (!o.replay_dir.empty()) {
+      std::cout << "connhost-sandbox listening on " << sandbox.base_url() << ", replaying "
+                << o.replay_dir << "\n";
+    } else {
+      std::cout << "connhost-sandbox listening on " << sandbox.base_url() << " (seed " << o.seed
+                << ", scale " << o.scale << ")\n";
+      for (const char* p : {"tiktok", "meta", "google"})
+        for (const auto& a : sandbox.accounts(p))
+          std::cout << "  " << p << " account " << a.id << " " << a.currency << " " << a.time_zone
+                    << ", " << a.campaign_ids.size() << " campaigns\n";
+    }
     std::cout << "control API: " << sandbox.base_url() << "/_sandbox/health; Ctrl-C stops"
               << std::endl;
     std::signal(SIGINT, on_signal);

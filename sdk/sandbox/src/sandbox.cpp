@@ -1,5 +1,8 @@
 #include <connhost/sandbox/sandbox.hpp>
 
+#include <boost/json.hpp>
+
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -7,11 +10,15 @@
 
 namespace connhost::sandbox {
 namespace {
+namespace json = boost::json;
 
 WorldOptions world_options(const Options& o) {
   WorldOptions w;
   w.seed = o.seed;
-  w.accounts_per_platform = o.accounts_per_platform * std::max(1, o.scale);
+  // A replaying sandbox answers from its fixtures: no generated world, so nothing can be served
+  // from it by mistake.
+  w.accounts_per_platform =
+      o.replay_dir.empty() ? o.accounts_per_platform * std::max(1, o.scale) : 0;
   w.campaigns_per_account = o.campaigns_per_account * std::max(1, o.scale);
   w.days = o.days;
   w.today = o.today;
@@ -55,6 +62,43 @@ bool is_answer_fault(FaultKind k) {
          k == FaultKind::expired_cursor;
 }
 
+// An answer fault for recorded exchanges of a platform the sandbox does not emulate: the shapes
+// HTTP clients understand without knowing the platform.
+Response generic_fault(const FaultRule& f) {
+  auto error = [](int status, std::string kind, std::string message) {
+    return Response::json(
+        status,
+        json::serialize(json::object{{"error", json::object{{"code", status},
+                                                            {"kind", std::move(kind)},
+                                                            {"message", std::move(message)}}}}));
+  };
+  switch (f.kind) {
+    case FaultKind::rate_limit: {
+      auto seconds = std::max<int64_t>(1, f.retry_after.count());
+      return error(429, "rate_limit", "rate limit reached (connhost-sandbox fault)")
+          .header("Retry-After", std::to_string(seconds));
+    }
+    case FaultKind::server_error: {
+      int status = f.status >= 500 && f.status <= 599 ? f.status : 500;
+      return error(status, "server_error", "internal error (connhost-sandbox fault)");
+    }
+    case FaultKind::expired_token:
+      return error(401, "expired_token", "the access token has expired (connhost-sandbox fault)");
+    case FaultKind::revoked_token:
+      return error(401, "revoked_token", "the access token was revoked (connhost-sandbox fault)");
+    case FaultKind::expired_cursor:
+      return error(400, "expired_cursor", "the page cursor has expired (connhost-sandbox fault)");
+    default:
+      return error(500, "server_error", "internal error (connhost-sandbox fault)");
+  }
+}
+
+// Whether a transport fault still delivers the whole answer. One that does not (a reset, a cut or
+// broken body) leaves the recorded answer unserved, so the client's retry gets it.
+bool delivers_intact(FaultKind k) {
+  return k == FaultKind::latency || k == FaultKind::slow_drip;
+}
+
 }  // namespace
 
 Sandbox::Impl::Impl(Options o)
@@ -67,7 +111,11 @@ Sandbox::Impl::Impl(Options o)
   platforms.push_back(make_meta_api(context));
   platforms.push_back(make_google_api(context));
   platforms.push_back(make_pinterest_api(context));
-  if (!options.faults_json.empty()) faults.add(Faults::parse(options.faults_json));
+  if (!options.replay_dir.empty()) {
+    replay = std::make_unique<replay::Replayer>(replay::load_folder(options.replay_dir));
+  }
+  if (!options.faults_json.empty())
+    faults.add(Faults::parse(options.faults_json, replayed_platforms()));
 }
 
 void Sandbox::Impl::log(LoggedRequest entry) {
@@ -84,6 +132,12 @@ Response Sandbox::Impl::handle(Request& req) {
     entry.endpoint = "control";
     resp = handle_control(*this, req);
     // The control API is not part of what a connector sent; keep the log about the platforms.
+    return resp;
+  }
+  if (replay) {
+    resp = handle_replay(req, entry);
+    entry.status = resp.status;
+    log(std::move(entry));
     return resp;
   }
   bool routed = false;
@@ -107,6 +161,52 @@ Response Sandbox::Impl::handle(Request& req) {
     resp = Response::text(404, "connhost-sandbox: no emulated endpoint at " + req.path + "\n");
   entry.status = resp.status;
   log(std::move(entry));
+  return resp;
+}
+
+std::vector<std::string> Sandbox::Impl::replayed_platforms() const {
+  return replay ? replay->platforms() : std::vector<std::string>{};
+}
+
+Response Sandbox::Impl::handle_replay(Request& req, LoggedRequest& entry) {
+  const replay::Exchange* found = replay->peek(req);
+  if (!found) {
+    for (auto& p : platforms)
+      if (auto route = p->route(req)) {
+        entry.platform = std::string(platform_name(p->platform()));
+        entry.endpoint = route->endpoint;
+        break;
+      }
+    return replay->not_found(req);
+  }
+  // The platform's own emulator, when the sandbox has one, names the endpoint and renders answer
+  // faults in its wire format; the recorded exchange still provides every normal answer.
+  PlatformApi* api = nullptr;
+  std::optional<Route> route;
+  for (auto& p : platforms)
+    if (platform_name(p->platform()) == found->platform) {
+      api = p.get();
+      route = p->route(req);
+      break;
+    }
+  entry.platform = found->platform;
+  entry.endpoint = !found->endpoint.empty() ? found->endpoint : route ? route->endpoint : req.path;
+  std::string base = context.base_url();
+  auto fault = faults.decide(entry.platform, entry.endpoint);
+  Response resp;
+  if (fault && is_answer_fault(fault->kind)) {
+    if (api && route) {
+      Route recorded{route->endpoint,
+                     [this, base](Request& r) { return replay->serve(r, base, true); }};
+      resp = api->fault_response(*fault, recorded, req);
+    } else {
+      resp = generic_fault(*fault);
+    }
+  } else {
+    resp = replay->serve(req, base, !fault || delivers_intact(fault->kind));
+    if (fault) apply_transport_fault(*fault, resp);
+  }
+  if (fault) entry.fault = std::string(fault_kind_name(fault->kind));
   return resp;
 }
 
@@ -162,7 +262,7 @@ Truth Sandbox::truth(std::string_view platform, std::string_view account, std::s
 }
 
 void Sandbox::add_faults(std::string_view json) {
-  impl_->faults.add(Faults::parse(json));
+  impl_->faults.add(Faults::parse(json, impl_->replayed_platforms()));
 }
 void Sandbox::clear_faults() {
   impl_->faults.clear();

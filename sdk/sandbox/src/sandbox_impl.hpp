@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "platform_api.hpp"
+#include "replay/fixtures.hpp"
 #include "server/faults.hpp"
 #include "server/http_server.hpp"
 #include "world/tokens.hpp"
@@ -19,6 +20,9 @@ struct Sandbox::Impl {
   explicit Impl(Options o);
 
   Response handle(Request& request);
+  Response handle_replay(Request& request, LoggedRequest& entry);
+  // What fault rules may name besides the emulated platforms: the fixtures' platforms.
+  std::vector<std::string> replayed_platforms() const;
   void log(LoggedRequest entry);
 
   Options options;
@@ -28,6 +32,8 @@ struct Sandbox::Impl {
   Context context;
   std::vector<std::unique_ptr<PlatformApi>> platforms;
   HttpServer server;
+  // Set with Options::replay_dir: answers come from recorded exchanges (docs/replay.md).
+  std::unique_ptr<replay::Replayer> replay;
   uint16_t port = 0;
 
   mutable std::mutex log_mutex;

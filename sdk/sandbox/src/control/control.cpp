@@ -205,7 +205,7 @@ Response handle_control(Sandbox::Impl& s, Request& r) {
     }
     if (m == "POST") {
       try {
-        auto rules = Faults::parse(r.body);
+        auto rules = Faults::parse(r.body, s.replayed_platforms());
         size_t n = rules.size();
         s.faults.add(std::move(rules));
         return ok(json::object{{"added", n}});

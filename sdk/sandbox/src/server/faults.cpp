@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace connhost::sandbox {
@@ -21,7 +22,7 @@ constexpr std::pair<FaultKind, std::string_view> kKinds[] = {
     {FaultKind::expired_cursor, "expired_cursor"},
 };
 
-FaultRule parse_rule(const json::value& v, size_t index) {
+FaultRule parse_rule(const json::value& v, size_t index, const std::vector<std::string>& also) {
   std::string where = "faults[" + std::to_string(index) + "]";
   if (!v.is_object()) throw std::invalid_argument(where + ": not an object");
   const auto& o = v.as_object();
@@ -39,9 +40,10 @@ FaultRule parse_rule(const json::value& v, size_t index) {
     if (k == "platform") {
       r.platform = need_str();
       if (!r.platform.empty() && r.platform != "tiktok" && r.platform != "meta" &&
-          r.platform != "google")
+          r.platform != "google" && std::find(also.begin(), also.end(), r.platform) == also.end())
         throw std::invalid_argument(where + ".platform: '" + r.platform +
-                                    "' is not tiktok, meta or google");
+                                    "' is not tiktok, meta or google" +
+                                    (also.empty() ? "" : " nor a replayed fixture's platform"));
     } else if (k == "endpoint") {
       r.endpoint = need_str();
     } else if (k == "kind") {
@@ -106,7 +108,8 @@ std::optional<FaultKind> parse_fault_kind(std::string_view s) {
   return std::nullopt;
 }
 
-std::vector<FaultRule> Faults::parse(std::string_view text) {
+std::vector<FaultRule> Faults::parse(std::string_view text,
+                                     const std::vector<std::string>& also_platforms) {
   json::value v;
   try {
     v = json::parse(text);
@@ -118,9 +121,9 @@ std::vector<FaultRule> Faults::parse(std::string_view text) {
   std::vector<FaultRule> out;
   if (list->is_array()) {
     for (size_t i = 0; i < list->as_array().size(); ++i)
-      out.push_back(parse_rule(list->as_array()[i], i));
+      out.push_back(parse_rule(list->as_array()[i], i, also_platforms));
   } else {
-    out.push_back(parse_rule(*list, 0));
+    out.push_back(parse_rule(*list, 0, also_platforms));
   }
   return out;
 }

@@ -56,7 +56,10 @@ class Faults {
  public:
   // Parses {"faults":[{...}]} or a single rule object or an array; throws std::invalid_argument
   // with a message naming the bad field.
-  static std::vector<FaultRule> parse(std::string_view json);
+  // `also_platforms`: platforms a rule may name besides the emulated ones (a replaying sandbox's
+  // fixtures may come from any platform, docs/replay.md).
+  static std::vector<FaultRule> parse(std::string_view json,
+                                      const std::vector<std::string>& also_platforms = {});
   static std::string to_json(const std::vector<FaultRule>& rules);
 
   void add(std::vector<FaultRule> rules);

@@ -47,7 +47,9 @@ struct Options {
   int threads = 1;
   std::string faults_json;  // initial fault rules (the --faults file's content)
   // A folder of recorded exchanges (docs/replay.md): when set, requests are answered from it
-  // instead of from the emulated platforms; fault rules still apply on top.
+  // instead of from the emulated platforms; fault rules still apply on top. A folder that cannot
+  // be read or holds a bad file makes the constructor throw std::invalid_argument naming the file
+  // and the JSON path.
   std::string replay_dir;
   Credentials credentials;
 };
