@@ -32,12 +32,13 @@ class LoaderTest : public ::testing::Test {
   void SetUp() override {
     connhost::log::init(connhost::log::Level::off, connhost::log::Format::text);
     registry.load_directories({kFirstParty});
-    ASSERT_EQ(registry.plugins().size(), 3u);
+    // meta, google, tiktok and http.
+    ASSERT_EQ(registry.plugins().size(), 4u);
     ASSERT_TRUE(registry.refused().empty()) << registry.refused()[0].reason;
   }
   std::string refuse(const std::string& file) {
     EXPECT_EQ(registry.load_file(kBroken / file), nullptr) << file << " was accepted";
-    EXPECT_EQ(registry.plugins().size(), 3u) << "a good plugin was lost";
+    EXPECT_EQ(registry.plugins().size(), 4u) << "a good plugin was lost";
     return refusal_for(registry, file);
   }
   Registry registry;
@@ -122,7 +123,7 @@ TEST_F(LoaderTest, RefusesAnEntryPointThatReturnsAnError) {
 
 TEST_F(LoaderTest, AWholeFolderOfBrokenPluginsLeavesTheGoodOnesRunning) {
   registry.load_directories({kBroken});
-  EXPECT_EQ(registry.plugins().size(), 3u);
+  EXPECT_EQ(registry.plugins().size(), 4u);
   EXPECT_EQ(registry.refused().size(), 16u);
   for (const auto& r : registry.refused()) EXPECT_FALSE(r.reason.empty()) << r.path;
 }
@@ -141,7 +142,7 @@ TEST(AbiCompatibility, PluginsBuiltAgainstAnOlderMinorLoadIntoANewerHost) {
   connhost::log::init(connhost::log::Level::off, connhost::log::Format::text);
   Registry newer_host(HostAbi{CONNHOST_ABI_MAJOR, CONNHOST_ABI_MINOR + 3});
   newer_host.load_directories({kFirstParty});
-  EXPECT_EQ(newer_host.plugins().size(), 3u);
+  EXPECT_EQ(newer_host.plugins().size(), 4u);
   EXPECT_TRUE(newer_host.refused().empty());
 }
 
@@ -150,7 +151,7 @@ TEST(AbiCompatibility, ANewerHostMajorRefusesTodaysPlugins) {
   Registry next_major(HostAbi{CONNHOST_ABI_MAJOR + 1, 0});
   next_major.load_directories({kFirstParty});
   EXPECT_TRUE(next_major.plugins().empty());
-  ASSERT_EQ(next_major.refused().size(), 3u);
+  ASSERT_EQ(next_major.refused().size(), 4u);
   EXPECT_THAT(next_major.refused()[0].reason,
               HasSubstr("ABI major mismatch: plugin wants " + kAbi));
 }

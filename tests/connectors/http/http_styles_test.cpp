@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <connhost/ad_reporting.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <mutex>
 
@@ -185,6 +186,27 @@ TEST_F(StylesTest, PageNumbersFromZeroStopAtTheEmptyPage) {
   EXPECT_THAT(pages.seen(),
               ElementsAre("/accounts?per_page=2&page=0", "/accounts?per_page=2&page=1",
                           "/accounts?per_page=2&page=2"));
+}
+
+// Without the connection's rate_limit_qps the plugin keeps to the manifest's [rate_limit] qps:
+// three requests at 20 a second take at least two intervals of 50 ms.
+TEST_F(StylesTest, ManifestRateIsKeptWithoutTheHostsLimiter) {
+  std::string m = kManifest;
+  m.replace(m.find("[auth]"), 6, "[rate_limit]\nqps = 20\n\n[auth]");
+  pages.page("/accounts?per_page=2&page=1",
+             R"([{"id":1,"profile":{"name":"A"},"currency":"EUR"},
+                 {"id":2,"profile":{"name":"B"},"currency":"EUR"}])");
+  pages.page("/accounts?per_page=2&page=2",
+             R"([{"id":3,"profile":{"name":"C"},"currency":"EUR"},
+                 {"id":4,"profile":{"name":"D"},"currency":"EUR"}])");
+  pages.page("/accounts?per_page=2&page=3", "[]");
+  auto inst = connect(m);
+  auto start = std::chrono::steady_clock::now();
+  auto r = inst->read("accounts", "2026-11-01", "2026-11-02", "");
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.error) << r.error->to_string();
+  EXPECT_EQ(pages.seen().size(), 3u);
+  EXPECT_GE(elapsed, std::chrono::milliseconds(100));
 }
 
 TEST_F(StylesTest, NextUrlsAbsoluteAndRelativeUntilNoneIsGiven) {
