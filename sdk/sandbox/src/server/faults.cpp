@@ -40,9 +40,10 @@ FaultRule parse_rule(const json::value& v, size_t index, const std::vector<std::
     if (k == "platform") {
       r.platform = need_str();
       if (!r.platform.empty() && r.platform != "tiktok" && r.platform != "meta" &&
-          r.platform != "google" && std::find(also.begin(), also.end(), r.platform) == also.end())
+          r.platform != "google" && r.platform != "pinterest" &&
+          std::find(also.begin(), also.end(), r.platform) == also.end())
         throw std::invalid_argument(where + ".platform: '" + r.platform +
-                                    "' is not tiktok, meta or google" +
+                                    "' is not tiktok, meta, google or pinterest" +
                                     (also.empty() ? "" : " nor a replayed fixture's platform"));
     } else if (k == "endpoint") {
       r.endpoint = need_str();
