@@ -36,7 +36,20 @@ ch_status from(ch_error* err, const std::optional<std::string>& problem) {
   return problem ? fail(err, CH_ERROR_DATA, *problem) : CH_OK;
 }
 
+std::mutex& tap_mutex() {
+  static std::mutex m;
+  return m;
+}
+PluginLogTap& tap() {
+  static PluginLogTap t;
+  return t;
+}
+
 void svc_log(ch_call* call, int32_t level, ch_str message) {
+  {
+    std::lock_guard lock(tap_mutex());
+    if (tap()) tap()(call, level, view(message));
+  }
   if (call && call->forward) return call->forward->log(level, view(message));
   std::string prefix =
       call && call->plugin
@@ -222,6 +235,11 @@ ch_host_services make_table(uint16_t major, uint16_t minor) {
 }
 
 }  // namespace
+
+void set_plugin_log_tap(PluginLogTap t) {
+  std::lock_guard lock(tap_mutex());
+  tap() = std::move(t);
+}
 
 const ch_host_services& host_services(uint16_t abi_major, uint16_t abi_minor) {
   // Plugins keep the pointer for the library's lifetime, so each table lives forever.

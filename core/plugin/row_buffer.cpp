@@ -36,6 +36,15 @@ bool valid_date(std::string_view s) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+// The rejected value, so that whoever reads the error can find the row; long text is cut.
+std::string got(const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) return " (got null)";
+  if (const auto* i = std::get_if<int64_t>(&v)) return " (got int64 " + std::to_string(*i) + ")";
+  if (const auto* d = std::get_if<double>(&v)) return " (got double " + std::to_string(*d) + ")";
+  const auto& t = std::get<std::string>(v);
+  return " (got string \"" + t.substr(0, 64) + (t.size() > 64 ? "...\")" : "\")");
+}
+
 }  // namespace
 
 std::optional<std::string> RowBuffer::begin(std::string_view stream) {
@@ -61,11 +70,12 @@ std::optional<std::string> RowBuffer::set(uint32_t column, Value v) {
   const auto& c = s.columns[column];
   std::string where = std::string(view(s.name)) + "." + std::string(view(c.name));
   if (std::holds_alternative<std::monostate>(v)) {
-    if (!(c.flags & CH_COLUMN_NULLABLE)) return where + " is not nullable";
+    if (!(c.flags & CH_COLUMN_NULLABLE)) return where + " is not nullable" + got(v);
   } else if (!accepts(c.type, v)) {
-    return where + " is " + std::string(column_type_name(c.type)) + ": wrong setter or value";
+    return where + " is " + std::string(column_type_name(c.type)) + ": wrong setter or value" +
+           got(v);
   } else if (c.type == CH_COL_DATE && !valid_date(std::get<std::string>(v))) {
-    return where + " is a date and needs YYYY-MM-DD";
+    return where + " is a date and needs YYYY-MM-DD" + got(v);
   }
   open_->values[column] = std::move(v);
   set_[column] = true;
