@@ -126,9 +126,9 @@ purchase_value = { path = "revenue", transform = "micros", default = "0" }
 currency = { account_field = "currency" }
 )";
 
-class StylesTest : public ConnectorTest {
+class HttpStylesTest : public ConnectorTest {
  protected:
-  StylesTest() : ConnectorTest("http") {}
+  HttpStylesTest() : ConnectorTest("http") {}
 
   std::unique_ptr<plugin::Instance> connect(const std::string& manifest = kManifest) {
     auto path = dir.path() / "styles.toml";
@@ -145,7 +145,7 @@ class StylesTest : public ConnectorTest {
   test::TempDir dir{"connhost-http-styles"};
 };
 
-TEST_F(StylesTest, PageNumbersStopAtTheShortPage) {
+TEST_F(HttpStylesTest, PageNumbersStopAtTheShortPage) {
   pages.page("/accounts?per_page=2&page=1",
              R"([{"id":101,"profile":{"name":"One"},"currency":"EUR","tz":"Europe/Berlin"},
                  {"id":102,"profile":{"name":"Two"},"currency":"EUR"}])");
@@ -169,7 +169,7 @@ TEST_F(StylesTest, PageNumbersStopAtTheShortPage) {
   EXPECT_TRUE(null(r.rows[4], ar::kAccountStatus));
 }
 
-TEST_F(StylesTest, PageNumbersFromZeroStopAtTheEmptyPage) {
+TEST_F(HttpStylesTest, PageNumbersFromZeroStopAtTheEmptyPage) {
   std::string m = kManifest;
   m.replace(m.find("start = 1"), 9, "start = 0");
   pages.page("/accounts?per_page=2&page=0",
@@ -190,7 +190,7 @@ TEST_F(StylesTest, PageNumbersFromZeroStopAtTheEmptyPage) {
 
 // Without the connection's rate_limit_qps the plugin keeps to the manifest's [rate_limit] qps:
 // three requests at 20 a second take at least two intervals of 50 ms.
-TEST_F(StylesTest, ManifestRateIsKeptWithoutTheHostsLimiter) {
+TEST_F(HttpStylesTest, ManifestRateIsKeptWithoutTheHostsLimiter) {
   std::string m = kManifest;
   m.replace(m.find("[auth]"), 6, "[rate_limit]\nqps = 20\n\n[auth]");
   pages.page("/accounts?per_page=2&page=1",
@@ -209,7 +209,7 @@ TEST_F(StylesTest, ManifestRateIsKeptWithoutTheHostsLimiter) {
   EXPECT_GE(elapsed, std::chrono::milliseconds(100));
 }
 
-TEST_F(StylesTest, NextUrlsAbsoluteAndRelativeUntilNoneIsGiven) {
+TEST_F(HttpStylesTest, NextUrlsAbsoluteAndRelativeUntilNoneIsGiven) {
   pages.page("/acc/A1/campaigns",
              R"({"data":[{"id":"c1","name":"First","created":1700000000}],
                  "paging":{"next":")" +
@@ -232,7 +232,7 @@ TEST_F(StylesTest, NextUrlsAbsoluteAndRelativeUntilNoneIsGiven) {
   EXPECT_TRUE(null(r.rows[2], ar::kCampaignObjective));
 }
 
-TEST_F(StylesTest, NextUrlToAnotherHostIsNotFollowed) {
+TEST_F(HttpStylesTest, NextUrlToAnotherHostIsNotFollowed) {
   pages.page("/acc/A1/campaigns",
              R"({"data":[{"id":"c1","name":"First","created":1}],
                  "paging":{"next":"http://198.51.100.7/steal"}})");
@@ -244,7 +244,7 @@ TEST_F(StylesTest, NextUrlToAnotherHostIsNotFollowed) {
   EXPECT_EQ(pages.seen().size(), 1u);
 }
 
-TEST_F(StylesTest, RootArrayWithExactDecimalMoney) {
+TEST_F(HttpStylesTest, RootArrayWithExactDecimalMoney) {
   pages.page("/accounts?per_page=2&page=1",
              R"([{"id":"A1","profile":{"name":"A"},"currency":"EUR"}])");
   pages.page("/acc/A1/daily?from=2026-11-01&to=2026-11-02",
@@ -273,7 +273,7 @@ TEST_F(StylesTest, RootArrayWithExactDecimalMoney) {
   EXPECT_EQ(r.checkpoints[0].state, "2026-11-01..2026-11-02@2026-11-02");
 }
 
-TEST_F(StylesTest, MissingRequiredFieldIsDataNamingStreamRecordAndPath) {
+TEST_F(HttpStylesTest, MissingRequiredFieldIsDataNamingStreamRecordAndPath) {
   pages.page("/accounts?per_page=2&page=1",
              R"([{"id":"A1","profile":{"name":"A"},"currency":"EUR"}])");
   pages.page("/acc/A1/daily?from=2026-11-01&to=2026-11-01",
@@ -288,7 +288,7 @@ TEST_F(StylesTest, MissingRequiredFieldIsDataNamingStreamRecordAndPath) {
   EXPECT_TRUE(r.checkpoints.empty());
 }
 
-TEST_F(StylesTest, FourHundredIsConfigWithTheBodysMessageAndNoKey) {
+TEST_F(HttpStylesTest, FourHundredIsConfigWithTheBodysMessageAndNoKey) {
   auto inst = connect();
   auto r = inst->read("campaigns", "2026-11-01", "2026-11-02", "", "nope");
   ASSERT_TRUE(r.error);
