@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
   sync_cmd->add_option("--record", so.record_dir,
                        "record every HTTP exchange of the run, redacted, into DIR/CONNECTION.json "
                        "for connhost-sandbox --replay (docs/replay.md); an existing file is "
-                       "refused unless --force");
+                       "refused unless --force")
+      ->type_name("DIR");
   sync_cmd->callback([&] { finish(), rc = sync(g, so); });
 
   auto* report = app.add_subcommand("report", "reports from the store");
