@@ -149,5 +149,22 @@ TEST_F(PinterestSandboxTest, ErrorsHavePinterestsShape) {
   EXPECT_EQ(get("/v5/ad_accounts/123/campaigns").status, 403);
 }
 
+// Adding Pinterest changed nothing the other platforms generate: seed 42 still makes the accounts
+// docs/sandbox/{tiktok,meta,google}.md list, written before Pinterest existed.
+TEST_F(PinterestSandboxTest, OtherPlatformsWorldIsUnchanged) {
+  auto ids = [&](const char* platform) {
+    std::vector<std::string> out;
+    for (const auto& a : sb->accounts(platform))
+      out.push_back(a.id + " " + a.currency + " " + a.time_zone);
+    return out;
+  };
+  EXPECT_THAT(ids("tiktok"), ::testing::ElementsAre("7032750394460526508 USD America/New_York",
+                                                    "7017905763687197222 EUR Asia/Tokyo"));
+  EXPECT_THAT(ids("meta"), ::testing::ElementsAre("860883280037529 EUR Europe/Berlin",
+                                                  "670165143086971 GBP America/Sao_Paulo"));
+  EXPECT_THAT(ids("google"),
+              ::testing::ElementsAre("4908699733 GBP Europe/London", "3688348373 JPY Asia/Seoul"));
+}
+
 }  // namespace
 }  // namespace connhost::testing
