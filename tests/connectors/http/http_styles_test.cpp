@@ -10,6 +10,7 @@
 
 #include "connector_fixture.hpp"
 #include "server/http_server.hpp"
+#include "server/http_types.hpp"
 #include "support/temp_dir.hpp"
 
 namespace connhost::testing {
@@ -37,6 +38,9 @@ class PageServer {
             }
             query += (query.empty() ? "" : "&") + k + "=" + v;
           }
+          // The credential in a header instead (auth style "header").
+          for (const auto& [k, v] : r.headers)
+            if (sandbox::iequals(k, "X-Api-Key")) keyed = v == kKey;
           std::string target = r.path + (query.empty() ? "" : "?" + query);
           seen_.push_back(target);
           if (!keyed) return sandbox::Response::json(401, R"({"error":{"text":"bad key"}})");
@@ -286,6 +290,46 @@ TEST_F(HttpStylesTest, MissingRequiredFieldIsDataNamingStreamRecordAndPath) {
   EXPECT_THAT(r.error->message, HasSubstr("campaign_daily record 1"));
   EXPECT_THAT(r.error->message, HasSubstr("'views'"));
   EXPECT_TRUE(r.checkpoints.empty());
+}
+
+// account_ids without one_path: the accounts come from the settings and the manifest's
+// constants, without a request; a non-nullable column with only a path is a config error.
+TEST_F(HttpStylesTest, AccountIdsWithConstantsAndHeaderAuth) {
+  std::string m = kManifest;
+  auto sub = [](std::string& text, const std::string& from, const std::string& to) {
+    auto pos = text.find(from);
+    ASSERT_NE(pos, std::string::npos) << from;
+    text.replace(pos, from.size(), to);
+  };
+  sub(m, "style = \"query\"\nname = \"key\"", "style = \"header\"\nname = \"X-Api-Key\"");
+  auto path = dir.path() / "ids.toml";
+  std::ofstream(path) << m;
+  auto inst = make({{"manifest", path.string()}, {"base_url", pages.base()}, {"account_ids", "A1"}},
+                   {{"api_key", kKey}});
+  auto r = inst->read("accounts", "2026-11-01", "2026-11-02", "");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->category, CH_ERROR_CONFIG);
+  EXPECT_THAT(r.error->message, HasSubstr("column name needs a constant value"));
+
+  sub(m, "name = \"profile.name\"", "name = { value = \"Configured\" }");
+  sub(m, "currency = \"currency\"", "currency = { value = \"EUR\" }");
+  sub(m, "time_zone = { path = \"tz\", default = \"UTC\" }", "time_zone = { value = \"UTC\" }");
+  std::ofstream(path) << m;
+  inst = make({{"manifest", path.string()}, {"base_url", pages.base()}, {"account_ids", "A1"}},
+              {{"api_key", kKey}});
+  r = inst->read("accounts", "2026-11-01", "2026-11-02", "");
+  ASSERT_FALSE(r.error) << r.error->to_string();
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(s(r.rows[0], ar::kAccountId), "A1");
+  EXPECT_EQ(s(r.rows[0], ar::kAccountName), "Configured");
+  EXPECT_EQ(s(r.rows[0], ar::kAccountCurrency), "EUR");
+  EXPECT_TRUE(pages.seen().empty());
+
+  pages.page("/acc/A1/campaigns", R"({"data":[{"id":"c1","name":"First","created":1}]})");
+  auto c = inst->read("campaigns", "2026-11-01", "2026-11-02", "", "A1");
+  ASSERT_FALSE(c.error) << c.error->to_string();
+  EXPECT_EQ(c.rows.size(), 1u);
+  EXPECT_THAT(pages.seen(), ElementsAre("/acc/A1/campaigns"));  // no key in the query
 }
 
 TEST_F(HttpStylesTest, FourHundredIsConfigWithTheBodysMessageAndNoKey) {
