@@ -294,7 +294,7 @@ void Recorder::record(const Request& request, const Response& response) {
 
   json::object req;
   req["method"] = request.method;
-  req["path"] = url->path().empty() ? std::string("/") : std::string(url->path());
+  req["path"] = url->path().empty() ? std::string("/") : s.text(url->path(), false);
   std::vector<std::pair<std::string, std::string>> query;
   for (auto p : url->params())
     query.emplace_back(p.key, s.value(p.key, p.has_value ? std::string(p.value) : "", true));

@@ -34,6 +34,8 @@ constexpr const char* kAcme = R"({
      "response": {"status": 200, "body": "searched", "headers": [["x-app-usage", "{\"call_count\":3}"]]}},
     {"request": {"method": "POST", "path": "/oauth/token", "body": "grant_type=refresh_token&refresh_token=REDACTED"},
      "response": {"status": 200, "json": {"access_token": "REDACTED", "expires_in": 3600}}},
+    {"request": {"method": "GET", "path": "/v1/users/REDACTED/profile"},
+     "response": {"status": 200, "json": {"id": "u"}}},
     {"request": {"method": "GET", "path": "/v1/redirect"},
      "response": {"status": 302, "headers": [["location", "{{origin}}/v1/elsewhere"]]}}
   ]
@@ -101,6 +103,9 @@ TEST_F(ReplayFixtures, BodiesMatchStructurallyAndAsFormPairs) {
                    "refresh_token=rt-1&grant_type=refresh_token");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body).at("access_token").as_string(), "REDACTED");
+  // A path recorded with REDACTED in it (a registered secret, an address) matches there.
+  EXPECT_EQ(http_request("GET", base + "/v1/users/ann.lee/profile").status, 200);
+  EXPECT_EQ(http_request("GET", base + "/v1/users/ann.lee/settings").status, 404);
   r = http_request("GET", base + "/v1/redirect");
   EXPECT_EQ(r.status, 302);
   EXPECT_EQ(r.header("location").value_or(""), base + "/v1/elsewhere");

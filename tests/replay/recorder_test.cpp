@@ -126,6 +126,10 @@ TEST(Recorder, RedactsFormAndJsonRequestBodies) {
   who.url = "https://openidconnect.example.com/v1/userinfo";
   resp.body = R"({"sub":"1090","name":"Ann Lee","given_name":"Ann","locale":"en"})";
   rec3.record(who, resp);
+  http::Recorder rec4("meta");
+  who.url = "https://graph.example.com/v1/users/ann@example.com/profile";
+  rec4.record(who, resp);
+  EXPECT_EQ(only_exchange(rec4).at("request").at("path").as_string(), "/v1/users/REDACTED/profile");
   EXPECT_EQ(
       only_exchange(rec3).at("response").at("json"),
       json::parse(R"({"sub":"1090","name":"REDACTED","given_name":"REDACTED","locale":"en"})"));

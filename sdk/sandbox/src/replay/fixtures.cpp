@@ -287,8 +287,10 @@ bool json_matches(const json::value& recorded, const json::value& sent) {
 
 Replayer::Replayer(std::vector<Exchange> exchanges)
     : exchanges_(std::move(exchanges)), served_(exchanges_.size(), false) {
-  for (size_t i = 0; i < exchanges_.size(); ++i)
+  for (size_t i = 0; i < exchanges_.size(); ++i) {
     by_route_[{exchanges_[i].method, exchanges_[i].path}].push_back(i);
+    if (exchanges_[i].path.find(kRedacted) != std::string::npos) wildcard_paths_.push_back(i);
+  }
 }
 
 std::vector<std::string> Replayer::platforms() const {
@@ -300,10 +302,17 @@ std::vector<std::string> Replayer::platforms() const {
 }
 
 std::optional<size_t> Replayer::pick(const Request& request) const {
-  auto it = by_route_.find({request.method, request.path});
-  if (it == by_route_.end()) return std::nullopt;
+  std::vector<size_t> candidates;
+  if (auto it = by_route_.find({request.method, request.path}); it != by_route_.end())
+    candidates = it->second;
+  // A path with a secret or an address in it was recorded with REDACTED there.
+  for (size_t i : wildcard_paths_)
+    if (exchanges_[i].method == request.method && exchanges_[i].path != request.path &&
+        value_matches(exchanges_[i].path, request.path))
+      candidates.push_back(i);
+  std::sort(candidates.begin(), candidates.end());
   std::optional<size_t> last;
-  for (size_t i : it->second) {
+  for (size_t i : candidates) {
     const Exchange& e = exchanges_[i];
     if (e.query && !pairs_match(*e.query, request.query)) continue;
     if (!body_matches(e, request.body)) continue;

@@ -72,6 +72,7 @@ class Replayer {
 
   std::vector<Exchange> exchanges_;
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> by_route_;
+  std::vector<size_t> wildcard_paths_;  // exchanges whose path has REDACTED in it
   mutable std::mutex mutex_;
   std::vector<bool> served_;
 };
