@@ -132,7 +132,16 @@ std::chrono::milliseconds Sender::backoff(int attempts,
 
 Sender::Connection* Sender::connection(const std::string& name, std::string& error) {
   auto it = connections_.find(name);
-  if (it != connections_.end()) return it->second.get();
+  if (it != connections_.end()) {
+    // A hot reload replaced the plugin: send with the new version, through the same limiter.
+    auto& c = *it->second;
+    auto served = plugins_.get(c.setup.plugin->id);
+    if (served && served != c.setup.plugin) {
+      auto [inst, err] = plugin::Instance::create(served, c.setup.settings);
+      if (!err) c.setup.plugin = served, c.instance = std::move(inst);
+    }
+    return &c;
+  }
   try {
     auto c = std::make_unique<Connection>();
     c->setup = pipeline::setup_connection(config_, plugins_, name, http_, grants_);

@@ -21,9 +21,12 @@ ConnectionSetup setup_connection(const config::HostConfig& config, const plugin:
   const auto* conn = out.connection;
   for (const auto& candidate : registry.plugins())
     if (candidate->id == conn->plugin) out.plugin = candidate;
-  if (!out.plugin)
+  if (!out.plugin) {
+    if (auto removed = registry.missing_reason(conn->plugin))
+      throw std::invalid_argument("connection " + conn->name + ": " + *removed);
     throw std::invalid_argument("connection " + conn->name + ": plugin '" + conn->plugin +
                                 "' is not loaded");
+  }
 
   auto& settings = out.settings;
   settings.connection = conn->name;

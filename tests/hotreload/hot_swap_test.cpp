@@ -14,6 +14,9 @@
 #include <sstream>
 #include <thread>
 
+#include "config/config.hpp"
+#include "pipeline/connection_setup.hpp"
+#include "pipeline/plugin_schemas.hpp"
 #include "plugin/instance.hpp"
 #include "plugin/plugin_watcher.hpp"
 #include "plugin/registry.hpp"
@@ -265,6 +268,39 @@ TEST_F(HotSwapTest, APluginBuiltAgainstABI12LoadsWithoutFlags) {
   EXPECT_EQ(p->flags(), 0u) << "a field past the plugin's struct_size was read";
   EXPECT_FALSE(p->unload_safe());
   EXPECT_EQ(marker_of(read(*make_instance(registry))), 12);
+}
+
+// What a run starts from: the connection's setup takes the version served when the run starts,
+// and names the folder when the plugin's file was removed.
+TEST_F(HotSwapTest, ARunStartedAfterASwapSetsUpTheNewVersion) {
+  drop(kBuilt / "swap_v1.so", folder.path(), "swap.so");
+  registry.load_directories({folder.path()});
+  auto loaded =
+      config::load_string("[connections.swapper]\nplugin = \"swap\"\n",
+                          work.path() / "connhost.toml", pipeline::plugin_schemas(registry));
+  ASSERT_TRUE(loaded.ok()) << loaded.errors[0].to_string();
+  const auto& cfg = *loaded.config;
+  auto before = pipeline::setup_connection(cfg, registry, "swapper", nullptr);
+  EXPECT_EQ(before.plugin->version(), "0.1.0");
+
+  drop(kBuilt / "swap_v2.so", folder.path(), "swap.so");
+  ASSERT_TRUE(eventually([&] {
+    registry.rescan();
+    return version_of(registry, "swap") == "0.2.0";
+  }));
+  auto after = pipeline::setup_connection(cfg, registry, "swapper", nullptr);
+  EXPECT_EQ(after.plugin->version(), "0.2.0");
+  EXPECT_EQ(before.plugin->version(), "0.1.0") << "a run's setup must keep its version";
+
+  fs::remove(folder.path() / "swap.so");
+  registry.rescan();
+  try {
+    pipeline::setup_connection(cfg, registry, "swapper", nullptr);
+    ADD_FAILURE() << "a removed plugin was set up";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "connection swapper: plugin 'swap' was removed from " + folder.path().string());
+  }
 }
 
 // The SDK's way to declare the flag, as a C++ connector does.

@@ -86,6 +86,18 @@ class ServeHotSwapTest : public ::testing::Test {
       if (p.at("id").as_string() == id) return p.as_object();
     return std::nullopt;
   }
+  int post_webhook() {
+    try {
+      return client
+          .send({.method = "POST",
+                 .url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/swapper",
+                 .body = "{}",
+                 .timeout = std::chrono::milliseconds(5000)})
+          .status;
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
   std::string version(const std::string& id) {
     auto p = plugin(id);
     return p ? std::string(p->at("version").as_string()) : "";
@@ -135,9 +147,12 @@ TEST_F(ServeHotSwapTest, TheServedVersionFollowsTheFolderWithoutARestart) {
   EXPECT_THAT(text,
               HasSubstr("plugin swap 0.1.0 -> 0.2.0 loaded from " + (folder / "swap.so").string()));
 
-  // Gone from the folder: not served.
+  // A delivery for a connection of a plugin without messaging: 404 while the plugin is served.
+  EXPECT_EQ(post_webhook(), 404);
+  // Gone from the folder: not served, and a delivery is 503, so the platform retries it.
   fs::remove(folder / "swap.so");
   EXPECT_TRUE(eventually([&] { return plugins() && !plugin("swap"); })) << log_tail(log());
+  EXPECT_EQ(post_webhook(), 503);
 
   // The private copies the reloads were mapped from go with the process.
   auto copies = fs::temp_directory_path() / ("connhost-plugins-" + std::to_string(pid) + "-0");

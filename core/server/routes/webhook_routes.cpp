@@ -68,10 +68,18 @@ struct WebhookRoutes {
   // Throws HttpError 503 when the instance cannot be made now.
   std::shared_ptr<Target> target(const std::string& name) {
     std::lock_guard lock(mutex);
-    if (auto it = targets.find(name); it != targets.end()) return it->second;
+    if (auto it = targets.find(name); it != targets.end()) {
+      // Still the version the registry serves: a hot reload makes the next delivery build anew.
+      const auto& served = it->second->instance->plugin();
+      if (ctx.plugins.find(served.id) == &served) return it->second;
+      targets.erase(it);
+    }
     const auto* c = ctx.config.connection(name);
     if (!c) return nullptr;
     const auto* p = ctx.plugins.find(c->plugin);
+    // Its file was removed while the host runs: 503, so the platform retries the delivery.
+    if (!p && ctx.plugins.missing_reason(c->plugin))
+      throw HttpError(503, "unavailable", "the connection cannot take deliveries now");
     if (!p || !(p->capabilities & CH_CAP_MESSAGING)) return nullptr;
     auto t = std::make_shared<Target>();
     t->connection = c;
