@@ -865,9 +865,15 @@ Kit::Result Kit::check_webhook_signature() {
   if (!(plugin_->capabilities & CH_CAP_MESSAGING)) return {Status::na, "no messaging capability"};
   if (auto n = needs_connection()) return {Status::na, *n};
   std::string p = profile_->webhook_platform.empty() ? platform() : profile_->webhook_platform;
-  if (p != "tiktok" && p != "meta")
-    return {Status::fail, "the sandbox signs deliveries as tiktok or meta, not '" + p +
-                              "': set [webhook] platform in the connection file"};
+  if (p != "tiktok" && p != "meta") {
+    // Nothing can sign a delivery the way an unknown platform does; asking for it is a mistake.
+    if (!profile_->webhook_platform.empty())
+      return {Status::fail, "[webhook] platform '" + p +
+                                "': the sandbox signs deliveries as tiktok or meta only"};
+    return {Status::na, "the sandbox signs no deliveries as '" + p +
+                            "' (only as tiktok or meta): set [webhook] platform when the plugin "
+                            "verifies one of theirs"};
+  }
   auto c = connect(client_options(1));
   if (!c.inst) return {Status::fail, "instance_create failed: " + c.error};
   try {

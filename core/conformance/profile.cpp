@@ -84,6 +84,10 @@ Profile read_profile(const std::filesystem::path& file, const ProfileContext& ct
       throw ProfileError(file.string() +
                          ": connection.plugin: leave it out, the plugin is the "
                          "file under test");
+    if (key == "isolation")
+      throw ProfileError(file.string() +
+                         ": connection.isolation: leave it out, the kit runs the plugin in its "
+                         "own process (it watches every call and every log line there)");
     if (const auto* s = v.as_string()) {
       std::string value = substitute(s->get(), ctx);
       if (auto platform = accounts_platform(value); !platform.empty()) {
