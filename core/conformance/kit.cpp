@@ -23,6 +23,7 @@
 #include "conformance/receiver.hpp"
 #include "http/client.hpp"
 #include "log/logger.hpp"
+#include "log/secret_mask.hpp"
 #include "pipeline/connection_setup.hpp"
 #include "pipeline/plugin_schemas.hpp"
 #include "plugin/host_services.hpp"
@@ -193,6 +194,8 @@ class Kit {
   bool fixtures() const { return !opt_.fixtures.empty(); }
   std::optional<std::string> needs_connection() const;
   void emit(CheckResult r);
+  // Error messages reach the host's logs like log lines: secrets_in_logs reads them too.
+  void note(const std::optional<PluginError>& e);
 
   // ---- checks ----
   using Result = std::pair<Status, std::string>;
@@ -244,8 +247,12 @@ class Kit {
   struct Shared {
     std::mutex mutex;
     std::string current_check;
-    std::vector<std::pair<std::string, std::string>> lines;  // check, message
-    std::map<std::string, std::set<std::string>> secrets;    // setting key, values handed out
+    struct Line {
+      std::string check, text;
+      bool error = false;  // a call's error message rather than a log line
+    };
+    std::vector<Line> lines;
+    std::map<std::string, std::set<std::string>> secrets;  // setting key, values handed out
   };
   std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
 };
@@ -346,6 +353,7 @@ ReadOutcome Kit::read(const std::shared_ptr<Instance>& inst, const std::string& 
     out.abandoned = true;
   else
     out.result = std::move(*r);
+  note(out.result.error);
   return out;
 }
 
@@ -377,7 +385,15 @@ std::optional<std::string> Kit::needs_connection() const {
   return std::nullopt;
 }
 
+void Kit::note(const std::optional<PluginError>& e) {
+  if (!e) return;
+  std::lock_guard lock(shared_->mutex);
+  shared_->lines.push_back({shared_->current_check, e->message, true});
+}
+
 void Kit::emit(CheckResult r) {
+  // A plugin's message may quote a secret; the kit prints nothing the host would not.
+  r.detail = log::mask_secrets(r.detail);
   if (r.status == Status::fail && report_.exit_code == 0) report_.exit_code = 1;
   on_result_(r);
   report_.checks.push_back(std::move(r));
@@ -491,6 +507,7 @@ Kit::Result Kit::check_check() {
   if (!c.inst) return {Status::fail, "instance_create failed: " + c.error};
   auto inst = c.inst;
   auto r = guarded<std::optional<PluginError>>(call_limit(), [inst] { return inst->check(); });
+  if (r) note(*r);
   if (!r)
     return {Status::fail,
             "check() did not return within " + std::to_string(call_limit().count() / 1000) + " s"};
@@ -905,6 +922,7 @@ Kit::Result Kit::check_webhook_signature() {
     auto v = guarded<std::optional<PluginError>>(call_limit(),
                                                  [inst, r = *good] { return inst->verify(r); });
     if (!v) return {Status::fail, "verify() did not return"};
+    note(*v);
     if (*v)
       return {Status::fail, "a delivery the " + p +
                                 " sandbox signed correctly was refused: " + (*v)->to_string()};
@@ -913,6 +931,7 @@ Kit::Result Kit::check_webhook_signature() {
     v = guarded<std::optional<PluginError>>(call_limit(),
                                             [inst, r = *bad] { return inst->verify(r); });
     if (!v) return {Status::fail, "verify() did not return"};
+    note(*v);
     if (!*v)
       return {Status::fail, "a delivery with a bad signature was accepted: expected an auth error"};
     if ((*v)->category != CH_ERROR_AUTH)
@@ -944,14 +963,18 @@ Kit::Result Kit::check_secrets_in_logs() {
     for (const auto& v : vs) {
       if (v.size() < 4) continue;  // the host's mask ignores these too: they match words
       ++values;
-      for (const auto& [check, line] : shared_->lines)
-        if (line.find(v) != std::string::npos && reported.insert({check, key}).second)
-          problems.push_back("check " + check + ": a plugin log line carries the secret setting '" +
-                             key + "' (value not shown)");
+      for (const auto& line : shared_->lines)
+        if (line.text.find(v) != std::string::npos && reported.insert({line.check, key}).second)
+          problems.push_back(
+              "check " + line.check + ": " + (line.error ? "an error message" : "a log line") +
+              " of the plugin carries the secret setting '" + key + "' (value not shown)");
     }
   if (!problems.empty()) return {Status::fail, join(problems)};
-  return {Status::pass, std::to_string(shared_->lines.size()) +
-                            " plugin log lines across the checks, none with any of the " +
+  size_t errors = std::count_if(shared_->lines.begin(), shared_->lines.end(),
+                                [](const auto& l) { return l.error; });
+  return {Status::pass, std::to_string(shared_->lines.size() - errors) + " plugin log lines and " +
+                            std::to_string(errors) +
+                            " error messages across the checks, none with any of the " +
                             std::to_string(values) + " secret values"};
 }
 
@@ -968,7 +991,7 @@ Report Kit::run() {
   plugin::set_plugin_log_tap([shared](const ch_call*, int32_t, std::string_view message) {
     if (auto s = shared.lock()) {
       std::lock_guard lock(s->mutex);
-      s->lines.emplace_back(s->current_check, std::string(message));
+      s->lines.push_back({s->current_check, std::string(message), false});
     }
   });
 
@@ -1028,6 +1051,7 @@ Report Kit::run() {
     if (!std::filesystem::is_regular_file(conn))
       throw ProfileError(conn.string() + ": no such file");
     profile_ = read_profile(conn, ctx);
+    for (const auto& [key, value] : profile_->literal_secrets) log::register_secret(value);
   } catch (const ProfileError& e) {
     report_.usage_error = e.what();
     report_.exit_code = 2;
@@ -1095,7 +1119,8 @@ Report Kit::run() {
     if (account_.empty() && declares("accounts")) {
       {
         std::lock_guard lock(shared_->mutex);
-        shared_->current_check = "pagination";
+        // The lookup serves the reads of every check after it; its lines count for the first.
+        shared_->current_check = wanted("pagination") ? "pagination" : "secrets_in_logs";
       }
       const auto& acc = clean_read("accounts");
       if (!acc.result.rows.empty()) {
