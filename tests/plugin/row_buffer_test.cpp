@@ -32,10 +32,12 @@ TEST(RowBuffer, AcceptsAWellTypedRow) {
 TEST(RowBuffer, RefusesWrongTypesAndValues) {
   RowBuffer b(kReporting);
   ASSERT_FALSE(b.begin("daily"));
-  EXPECT_EQ(b.set(1, 1.5).value_or(""), "daily.spend is money: wrong setter or value (got double 1.500000)");
+  EXPECT_EQ(b.set(1, 1.5).value_or(""),
+            "daily.spend is money: wrong setter or value (got double 1.500000)");
   EXPECT_EQ(b.set(0, std::string("2026-9-1")).value_or(""),
             "daily.date is a date and needs YYYY-MM-DD (got string \"2026-9-1\")");
-  EXPECT_EQ(b.set(3, int64_t{2}).value_or(""), "daily.active is bool: wrong setter or value (got int64 2)");
+  EXPECT_EQ(b.set(3, int64_t{2}).value_or(""),
+            "daily.active is bool: wrong setter or value (got int64 2)");
   EXPECT_EQ(b.set(1, std::monostate{}).value_or(""), "daily.spend is not nullable (got null)");
   EXPECT_EQ(b.set(9, int64_t{1}).value_or(""), "stream 'daily' has no column 9");
 }
