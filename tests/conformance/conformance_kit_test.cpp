@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -245,6 +246,28 @@ TEST(ConformanceKit, AConnectionThatBreaksTheSchemaFailsConfigSchema) {
   // Nothing can run without a valid connection: those checks say why instead of failing.
   EXPECT_EQ(checks["check"].status, "n/a");
   EXPECT_NE(checks["check"].detail.find("see config_schema"), std::string::npos);
+}
+
+TEST(ConformanceKit, ARequestTheFixturesDoNotHoldFailsPagination) {
+  // The recordings without their last exchange (the third chunk's only page): the good connector
+  // asks for it, and the replay has nothing to answer.
+  auto dir = std::filesystem::temp_directory_path() /
+             ("conformance-kit-fixtures-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ifstream in(std::string(CONFORMANCE_SOURCE) + "/fixtures/example/example.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto doc = json::parse(text.str());
+  auto& exchanges = doc.as_object()["exchanges"].as_array();
+  exchanges.pop_back();
+  std::ofstream(dir / "example.json") << json::serialize(doc);
+  auto r = run_kit(plugin("good") + " --connection " + CONFORMANCE_SOURCE +
+                   "/profiles/example.toml --fixtures " + dir.string() + " --check pagination");
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("FAIL  pagination  "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the request GET /v1/report?"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("matched no recorded exchange"), std::string::npos) << r.out;
 }
 
 }  // namespace
