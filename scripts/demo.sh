@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: the platform sandbox on loopback, the host with the three first-party connector
 # plugins, a sign-in through each platform's consent page into the token vault, a 12-month
-# backfill of every sandbox account of Meta, Google and TikTok into SQLite (data/connhost.db) on
+# backfill of every sandbox account of Meta, Google and TikTok (and 85 days of Pinterest, through
+# the declarative HTTP connector) into SQLite (data/connhost.db) on
 # those grants, and the unified monthly report; then the dashboard.
 set -euo pipefail
 BUILD=${1:-build}
@@ -86,6 +87,10 @@ for pipeline in tiktok_daily meta_daily google_daily; do
   step "connhost --config $CONFIG sync $pipeline --months 12"
   "$CONNHOST" --config "$CONFIG" --log-level warn sync "$pipeline" --months 12
 done
+# Pinterest, a platform added with a TOML manifest instead of C++ (docs/http-connector.md); its
+# analytics go back 90 days at most.
+step "connhost --config $CONFIG sync pinterest_daily --from $(date -u -d '-85 days' +%F)"
+"$CONNHOST" --config "$CONFIG" --log-level warn sync pinterest_daily --from "$(date -u -d '-85 days' +%F)"
 
 step "connhost --config $CONFIG fx load (config/fx-example.csv: dated rates into USD)"
 "$CONNHOST" --config "$CONFIG" fx load

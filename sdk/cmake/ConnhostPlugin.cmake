@@ -7,6 +7,9 @@ function(connhost_add_plugin name)
   add_library(${name} MODULE ${sources})
   target_link_libraries(${name} PRIVATE connhost::sdk)
   target_compile_features(${name} PRIVATE cxx_std_20)
+  # GCC marks some inline statics STB_GNU_UNIQUE, and glibc never unloads a library that has
+  # one; without them an unload-safe plugin's old version can really go after a hot reload.
+  target_compile_options(${name} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
   set_target_properties(${name} PROPERTIES
     PREFIX ""
     CXX_VISIBILITY_PRESET hidden

@@ -94,7 +94,7 @@ TEST_F(CliTest, DescribePrintsTheConfigSchemaAndStreams) {
 TEST_F(CliTest, DescribeOfAnUnknownPluginExitsFour) {
   auto r = run("--config " + demo.string() + " plugins describe snapchat");
   EXPECT_EQ(r.code, 4);
-  EXPECT_THAT(r.out, HasSubstr("no plugin 'snapchat' is loaded; loaded: google meta tiktok"));
+  EXPECT_THAT(r.out, HasSubstr("no plugin 'snapchat' is loaded; loaded: google http meta tiktok"));
 }
 
 TEST_F(CliTest, StoreBackupCopiesTheStoreAndNeverOverwrites) {
@@ -119,7 +119,7 @@ TEST_F(CliTest, StoreBackupCopiesTheStoreAndNeverOverwrites) {
 TEST_F(CliTest, TheDemoConfigValidates) {
   auto r = run("config validate " + demo.string());
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_THAT(r.out, HasSubstr("ok (6 connections, 7 pipelines, store sqlite)"));
+  EXPECT_THAT(r.out, HasSubstr("ok (7 connections, 8 pipelines, store sqlite)"));
 }
 
 TEST_F(CliTest, ABrokenCopyOfTheDemoFailsWithFileLineAndColumn) {

@@ -173,6 +173,9 @@ class @@CLASS@@ {
  public:
   static constexpr connhost::PluginInfo info{"@@ID@@", "@@DISPLAY@@", "0.1.0", "@@PLATFORM@@"};
   static constexpr unsigned capabilities = @@CAPS@@;
+  // No state outside the instances and no thread outliving a call: the host may unload an old
+  // version of this library once a new one replaced it (hot reload, docs/operations.md).
+  static constexpr unsigned flags = connhost::kUnloadSafe;
 
   static constexpr ch_config_field config[] = {
       connhost::setting("base_url", CH_CONFIG_STRING, "API root; the sandbox's URL in tests",
