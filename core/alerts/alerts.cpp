@@ -1,7 +1,5 @@
 #include "alerts/alerts.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +8,7 @@
 #include <stdexcept>
 
 #include "http/client.hpp"
+#include "http/hmac.hpp"
 #include "log/logger.hpp"
 #include "log/secret_mask.hpp"
 #include "metrics/metrics.hpp"
@@ -106,21 +105,6 @@ std::string alert_json(const Alert& a) {
   o["count"] = a.count;
   o["host"] = a.host;
   return boost::json::serialize(o);
-}
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view body) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len))
-    throw std::runtime_error("HMAC-SHA256 failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 15];
-  }
-  return out;
 }
 
 Evaluator::Evaluator(const config::AlertsSettings& settings, Sources sources,
@@ -287,7 +271,7 @@ bool Evaluator::deliver(Delivery& d, TimePoint now) {
   req.timeout = options_.request_timeout;
   req.headers = {
       {"Content-Type", "application/json"},
-      {"X-Connhost-Signature", "sha256=" + hmac_sha256_hex(secret_, body)},
+      {"X-Connhost-Signature", "sha256=" + http::hmac_sha256_hex(secret_, body)},
       {"X-Connhost-Timestamp",
        std::to_string(
            std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())}};

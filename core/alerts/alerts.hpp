@@ -63,8 +63,6 @@ struct Alert {
 // The body POSTed: {"rule","kind","subject","severity","message","first_seen","count","host"},
 // first_seen in ISO 8601 UTC.
 std::string alert_json(const Alert& alert);
-// Lower-case hex of HMAC-SHA256(key, body): the X-Connhost-Signature header is "sha256=" + this.
-std::string hmac_sha256_hex(std::string_view key, std::string_view body);
 
 // What a round found for one rule and subject.
 struct Finding {

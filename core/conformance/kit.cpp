@@ -22,6 +22,7 @@
 #include "conformance/profile.hpp"
 #include "conformance/receiver.hpp"
 #include "http/client.hpp"
+#include "http/hmac.hpp"
 #include "log/logger.hpp"
 #include "log/secret_mask.hpp"
 #include "pipeline/connection_setup.hpp"
@@ -209,6 +210,7 @@ class Kit {
   Result check_row_schema();
   Result check_timeouts();
   Result check_webhook_signature();
+  Result check_webhook_hmac();
   Result check_secrets_in_logs();
 
   struct FaultRun {
@@ -881,6 +883,7 @@ Kit::Result Kit::check_timeouts() {
 Kit::Result Kit::check_webhook_signature() {
   if (!(plugin_->capabilities & CH_CAP_MESSAGING)) return {Status::na, "no messaging capability"};
   if (auto n = needs_connection()) return {Status::na, *n};
+  if (!profile_->webhook_signature.empty()) return check_webhook_hmac();
   std::string p = profile_->webhook_platform.empty() ? platform() : profile_->webhook_platform;
   if (p != "tiktok" && p != "meta") {
     // Nothing can sign a delivery the way an unknown platform does; asking for it is a mistake.
@@ -889,7 +892,8 @@ Kit::Result Kit::check_webhook_signature() {
                                 "': the sandbox signs deliveries as tiktok or meta only"};
     return {Status::na, "the sandbox signs no deliveries as '" + p +
                             "' (only as tiktok or meta): set [webhook] platform when the plugin "
-                            "verifies one of theirs"};
+                            "verifies one of theirs, or [webhook] signature = \"hmac-sha256\" "
+                            "when it checks an HMAC of the body"};
   }
   auto c = connect(client_options(1));
   if (!c.inst) return {Status::fail, "instance_create failed: " + c.error};
@@ -944,6 +948,62 @@ Kit::Result Kit::check_webhook_signature() {
   } catch (const std::exception& e) {
     return {Status::fail, std::string("the webhook exchange failed: ") + e.what()};
   }
+}
+
+// A platform the sandbox does not emulate: the kit signs as [webhook] describes. A correctly
+// signed delivery must verify; a wrong signature and a body changed after signing must be refused
+// with category auth.
+Kit::Result Kit::check_webhook_hmac() {
+  auto c = connect(client_options(1));
+  if (!c.inst) return {Status::fail, "instance_create failed: " + c.error};
+  const std::string& key = profile_->literal_secrets.at(profile_->webhook_secret_key);
+  const std::string body =
+      profile_->webhook_body.empty()
+          ? R"({"events":[{"id":"conformance-1","type":"message","text":"hello"}]})"
+          : profile_->webhook_body;
+  auto delivery = [&](std::string signature, std::string text) {
+    plugin::WebhookRequest r;
+    r.method = "POST";
+    r.headers = {{profile_->webhook_header, std::move(signature)},
+                 {"Content-Type", "application/json"}};
+    r.body = std::move(text);
+    r.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    return r;
+  };
+  auto inst = c.inst;
+  auto verify = [&](plugin::WebhookRequest r) {
+    return guarded<std::optional<PluginError>>(
+        call_limit(), [inst, r = std::move(r)] { return inst->verify(r); });
+  };
+  const std::string good = profile_->webhook_prefix + http::hmac_sha256_hex(key, body);
+  auto v = verify(delivery(good, body));
+  if (!v) return {Status::fail, "verify() did not return"};
+  note(*v);
+  if (*v)
+    return {Status::fail, "a delivery signed with " + profile_->webhook_secret_key + " (" +
+                              profile_->webhook_header + ": " + profile_->webhook_prefix +
+                              "<hex HMAC-SHA256 of the body>) was refused: " + (*v)->to_string()};
+  std::string wrong = good;
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  std::string changed = body;
+  changed.insert(changed.size() - 1, " ");
+  for (const auto& [what, r] :
+       {std::pair{std::string("a wrong signature"), delivery(wrong, body)},
+        std::pair{std::string("a body changed after signing"), delivery(good, changed)}}) {
+    v = verify(r);
+    if (!v) return {Status::fail, "verify() did not return"};
+    note(*v);
+    if (!*v)
+      return {Status::fail, "a delivery with " + what + " was accepted: expected an auth error"};
+    if ((*v)->category != CH_ERROR_AUTH)
+      return {Status::fail, "a delivery with " + what + " was refused with " + (*v)->to_string() +
+                                ": expected category auth"};
+  }
+  return {Status::pass, "a delivery the kit signed (" + profile_->webhook_header +
+                            ", HMAC-SHA256 with " + profile_->webhook_secret_key +
+                            ") verified; a wrong signature and a changed body were refused (auth)"};
 }
 
 Kit::Result Kit::check_secrets_in_logs() {

@@ -156,11 +156,32 @@ Profile read_profile(const std::filesystem::path& file, const ProfileContext& ct
     p.fault_endpoint = get_string(*f, "endpoint", "faults", file);
   }
   if (const auto* w = root["webhook"].as_table()) {
+    static const std::set<std::string_view> kKnown = {"platform", "signature", "header",
+                                                      "prefix",   "secret",    "body"};
     for (const auto& [k, v] : *w)
-      if (k != "platform")
+      if (!kKnown.contains(k.str()))
         throw ProfileError(file.string() + ": webhook." + std::string(k.str()) +
-                           ": unknown key (known: platform)");
+                           ": unknown key (known: platform, signature, header, prefix, secret, "
+                           "body)");
     p.webhook_platform = get_string(*w, "platform", "webhook", file);
+    p.webhook_signature = get_string(*w, "signature", "webhook", file);
+    if (auto h = get_string(*w, "header", "webhook", file); !h.empty()) p.webhook_header = h;
+    if (w->contains("prefix")) p.webhook_prefix = get_string(*w, "prefix", "webhook", file);
+    p.webhook_secret_key = get_string(*w, "secret", "webhook", file);
+    p.webhook_body = get_string(*w, "body", "webhook", file);
+    if (!p.webhook_signature.empty()) {
+      if (p.webhook_signature != "hmac-sha256")
+        throw ProfileError(file.string() + ": webhook.signature: '" + p.webhook_signature +
+                           "' is not a scheme the kit can sign with (hmac-sha256)");
+      if (!p.webhook_platform.empty())
+        throw ProfileError(file.string() +
+                           ": webhook: set either platform (the sandbox signs) or signature (the "
+                           "kit signs), not both");
+      if (p.webhook_secret_key.empty() || !p.literal_secrets.contains(p.webhook_secret_key))
+        throw ProfileError(file.string() +
+                           ": webhook.secret: name a secret setting of [connection] written "
+                           "literally there (the key the kit signs with)");
+    }
   }
   return p;
 }

@@ -36,6 +36,14 @@ struct Profile {
   std::string fault_platform, fault_endpoint;
   // [webhook]
   std::string webhook_platform;
+  // [webhook] signature = "hmac-sha256": the kit signs deliveries itself, for a platform the
+  // sandbox does not emulate: header = prefix + hex HMAC-SHA256 of the body, keyed with the
+  // literal value of the connection's secret setting `webhook_secret_key`.
+  std::string webhook_signature;
+  std::string webhook_header = "X-Signature";
+  std::string webhook_prefix = "sha256=";
+  std::string webhook_secret_key;
+  std::string webhook_body;
 };
 
 inline constexpr const char* kConnectionName = "conformance";

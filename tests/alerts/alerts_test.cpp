@@ -17,6 +17,7 @@
 #include "alerts/alerts.hpp"
 #include "config/config.hpp"
 #include "http/client.hpp"
+#include "http/hmac.hpp"
 #include "metrics/metrics.hpp"
 #include "plugin/registry.hpp"
 #include "server/server.hpp"
@@ -443,7 +444,7 @@ TEST_F(AlertsTest, AnUnreadableSecretStopsTheStartWithoutItsValue) {
 
 TEST(AlertsSignature, HmacOfTheRawBody) {
   // RFC 4231 test case 2.
-  EXPECT_EQ(alerts::hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+  EXPECT_EQ(http::hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 

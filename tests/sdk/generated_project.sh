@@ -28,6 +28,25 @@ if grep -q '@@' -r acme_ads; then fail "an unrendered placeholder: $(grep -rn '@
 grep -q 'connhost_acme_ads_conformance .*Passed' ci.log || { cat ci.log; fail "no passing conformance test"; }
 grep -q '100% tests passed' ci.log || { cat ci.log; fail "not every test passed"; }
 
+# Every check applies to a project with every capability, the webhook one signed by the kit.
+KIT="$WORK/prefix/bin/connhost-conformance"
+kit() { "$KIT" acme_ads/build/connhost_acme_ads.so --connection acme_ads/conformance/connection.toml \
+  --fixtures acme_ads/conformance/fixtures "$@"; }
+kit > kit.log || { cat kit.log; fail "the kit failed on the generated project"; }
+grep -q '^14 passed, 0 failed, 0 not applicable' kit.log || { cat kit.log; fail "not 14 checks passed"; }
+grep -q '^PASS  webhook_signature  a delivery the kit signed' kit.log || { cat kit.log; fail "webhook check"; }
+
+# A verify that lets a wrong signature through fails that check, and only that one.
+sed -i 's/throw connhost::Error::auth("bad webhook signature");/;/' acme_ads/src/acme_ads_connector.cpp
+cmake --build acme_ads/build > rebuild.log || { cat rebuild.log; fail "rebuild"; }
+set +e
+kit > broken.log; rc=$?
+set -e
+[ $rc -eq 1 ] || { cat broken.log; fail "a broken verify: exit $rc, expected 1"; }
+grep -q '^FAIL  webhook_signature  a delivery with a wrong signature was accepted' broken.log ||
+  { cat broken.log; fail "the broken verify was not named"; }
+grep -q '^13 passed, 1 failed' broken.log || { cat broken.log; fail "other checks failed too"; }
+
 out=$("$CONNHOST" --config /nonexistent.toml --plugin-dir acme_ads/build plugins list)
 echo "$out" | grep -Eq '^acme_ads +0\.1\.0 .* reporting,login,messaging,profile +.*/acme_ads/build/connhost_acme_ads\.so$' ||
   fail "the installed host did not load the plugin: $out"
