@@ -1,7 +1,9 @@
 # `cmake --install` layout and the Debian package (CPack), docs/operations.md "Deploy":
-#   bin/connhost, bin/connhost-sandbox
+#   bin/connhost, bin/connhost-sandbox, bin/connhost-conformance
+#   lib/connhost/connhost-plugin-worker  runs an isolated connection's plugin (isolation = "process")
 #   lib/connhost/plugins/*.so            the first-party connectors (the host's default folder)
-#   share/connhost/config/               an example configuration and category rules
+#   share/connhost/config/               an example configuration, category rules, and the
+#                                        declarative connector's manifests (connectors/*.toml)
 #   share/connhost/web/                  the dashboard
 #   lib/systemd/system/connhost.service  the service unit
 #   include/connhost, lib/cmake/...      the SDK, for third-party connectors
@@ -12,6 +14,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/config/production.toml
         DESTINATION ${CMAKE_INSTALL_DATADIR}/connhost/config RENAME connhost.toml.example)
 install(FILES ${PROJECT_SOURCE_DIR}/config/categories.toml ${PROJECT_SOURCE_DIR}/config/fx-example.csv
         DESTINATION ${CMAKE_INSTALL_DATADIR}/connhost/config)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/connectors/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/connhost/config/connectors FILES_MATCHING PATTERN "*.toml")
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/connhost.service DESTINATION lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})

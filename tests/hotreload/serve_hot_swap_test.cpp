@@ -14,6 +14,7 @@
 
 #include "http/client.hpp"
 #include "support/child_process.hpp"
+#include "support/free_port.hpp"
 #include "support/temp_dir.hpp"
 
 namespace connhost::test {
@@ -23,18 +24,6 @@ using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 void drop(const fs::path& built, const fs::path& dir, const std::string& name) {
   auto tmp = dir / ("." + name + ".part");

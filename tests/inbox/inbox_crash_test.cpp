@@ -24,8 +24,8 @@
 #include "inbox_config.hpp"
 #include "store/session.hpp"
 #include "support/child_process.hpp"
+#include "support/free_port.hpp"
 #include "support/temp_dir.hpp"
-
 
 namespace connhost::test {
 namespace {
@@ -33,22 +33,6 @@ namespace {
 constexpr int kDrivers = 6;
 constexpr int kPerDriver = 60;  // 360 deliveries in all
 constexpr long long kKillAfter = 120;
-
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof(a);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("no free port");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 class InboxCrashTest : public ::testing::Test {
  protected:

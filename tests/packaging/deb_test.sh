@@ -28,7 +28,9 @@ dpkg --root="$root" --force-not-root --force-depends --log=/dev/null -i "$deb" >
   { cat "$work/dpkg.log"; fail "dpkg -i failed"; }
 grep -q "^Status: install ok installed" "$root/var/lib/dpkg/status" || fail "dpkg did not record it installed"
 
-for f in usr/bin/connhost usr/bin/connhost-sandbox \
+for f in usr/bin/connhost usr/bin/connhost-sandbox usr/bin/connhost-conformance \
+  usr/lib/connhost/connhost-plugin-worker usr/lib/connhost/plugins/connhost_http_connector.so \
+  usr/share/connhost/config/connectors/pinterest.toml \
   usr/lib/connhost/plugins/connhost_meta.so usr/lib/connhost/plugins/connhost_google.so \
   usr/lib/connhost/plugins/connhost_tiktok.so usr/share/connhost/config/connhost.toml.example \
   usr/share/connhost/config/categories.toml usr/share/connhost/web/index.html \
@@ -44,7 +46,7 @@ echo "$version"
 grep -q "0\.\|ABI" <<< "$version" || fail "connhost version printed no version"
 plugins=$("$root/usr/bin/connhost" plugins list) || { echo "$plugins"; fail "connhost plugins list failed"; }
 echo "$plugins"
-for id in meta google tiktok; do
+for id in meta google tiktok http; do
   grep -q "^$id " <<< "$plugins" || fail "plugins list lacks $id"
 done
 grep -q "$root/usr/lib/connhost/plugins" <<< "$plugins" ||

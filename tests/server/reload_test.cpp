@@ -15,6 +15,7 @@
 #include "cli/run_connhost.hpp"
 #include "http/client.hpp"
 #include "support/child_process.hpp"
+#include "support/free_port.hpp"
 #include "support/temp_dir.hpp"
 
 namespace connhost::test {
@@ -22,19 +23,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
-
-// A port the kernel just handed out and took back: free for the server to bind.
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 class ReloadTest : public ::testing::Test {
  protected:
