@@ -37,7 +37,7 @@ struct SyncOptions {
   int months = 0;        // > 0: backfill this many months up to today
   int workers = 4;
   bool no_progress = false;
-  bool force = false;  // profile pipelines: every active grant, due or not; --record: overwrite
+  bool force = false;      // profile pipelines: every active grant, due or not; --record: overwrite
   std::string record_dir;  // non-empty: record the run's HTTP exchanges here (http/recorder.hpp)
 };
 int sync(const GlobalOptions& options, const SyncOptions& sync);

@@ -76,10 +76,11 @@ int main(int argc, char** argv) {
   sync_cmd->add_flag("--force", so.force,
                      "profile pipelines: sync every active grant, not only the changed and due; "
                      "--record: overwrite an existing recording");
-  sync_cmd->add_option("--record", so.record_dir,
-                       "record every HTTP exchange of the run, redacted, into DIR/CONNECTION.json "
-                       "for connhost-sandbox --replay (docs/replay.md); an existing file is "
-                       "refused unless --force")
+  sync_cmd
+      ->add_option("--record", so.record_dir,
+                   "record every HTTP exchange of the run, redacted, into DIR/CONNECTION.json "
+                   "for connhost-sandbox --replay (docs/replay.md); an existing file is "
+                   "refused unless --force")
       ->type_name("DIR");
   sync_cmd->callback([&] { finish(), rc = sync(g, so); });
 
@@ -222,8 +223,9 @@ int main(int argc, char** argv) {
   sdk->require_subcommand(1);
   SdkNewOptions sn;
   auto* sdk_new_cmd = sdk->add_subcommand(
-      "new", "generate an out-of-tree connector project: CMake against the installed SDK, a "
-             "skeleton for the chosen capabilities, a conformance test with fixtures, a CI script");
+      "new",
+      "generate an out-of-tree connector project: CMake against the installed SDK, a "
+      "skeleton for the chosen capabilities, a conformance test with fixtures, a CI script");
   sdk_new_cmd->add_option("NAME", sn.name, "plugin id: [a-z][a-z0-9_]*")->required();
   sdk_new_cmd
       ->add_option("--capabilities", sn.capabilities,
@@ -231,7 +233,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   sdk_new_cmd->add_option("--display-name", sn.display_name, "for people (default: from NAME)");
   sdk_new_cmd->add_option("--platform", sn.platform, "platform name (default: NAME)");
-  sdk_new_cmd->add_option("--dir", sn.dir, "where to write it (default: ./NAME); must be new or empty");
+  sdk_new_cmd->add_option("--dir", sn.dir,
+                          "where to write it (default: ./NAME); must be new or empty");
   sdk_new_cmd->callback([&] { finish(), rc = sdk_new(sn); });
 
   app.add_subcommand("version", "print the version and the plugin ABI")->callback([&] {

@@ -77,9 +77,9 @@ class ConnectionReader {
         if (valid_platform_name(*s))
           c.platform = *s;
         else
-          doc_.error(n->source(), path + ".platform",
-                     "expected a platform name like \"pinterest\" ([a-z][a-z0-9_-]*), got \"" + *s +
-                         "\"");
+          doc_.error(
+              n->source(), path + ".platform",
+              "expected a platform name like \"pinterest\" ([a-z][a-z0-9_-]*), got \"" + *s + "\"");
       }
 
     if (const toml::table* login = doc_.table_at(*ct, "login", path)) {
