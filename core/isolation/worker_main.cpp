@@ -67,15 +67,7 @@ class Forwarder final : public plugin::CallForwarder {
     Reader r = expect(Frame::http_reply);
     if (r.u8() != 0) {
       int32_t category = r.i32();
-      auto message = r.str();
-      if (err) {
-        err->category = category;
-        err->retry_after_ms = -1;
-        size_t n = std::min(message.size(), sizeof(err->message) - 1);
-        std::memcpy(err->message, message.data(), n);
-        err->message[n] = '\0';
-      }
-      return CH_FAILED;
+      return plugin::detail::fill_error(err, category, r.str());
     }
     resp.status = r.i32();
     uint32_t n = r.u32();

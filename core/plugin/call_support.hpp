@@ -5,6 +5,7 @@
 // ch_str, the record a call output), shared by instance.cpp, instance_messaging.cpp and
 // instance_profile.cpp.
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -23,6 +24,19 @@ inline ch_error blank_error() {
   e.struct_size = sizeof(e);
   e.retry_after_ms = -1;
   return e;
+}
+
+// Fills a plugin-facing error (a host service failing, or the worker answering for the plugin):
+// the category, no retry-after, the message cut to the struct's buffer. Returns CH_FAILED.
+inline ch_status fill_error(ch_error* err, int32_t category, std::string_view message) {
+  if (err) {
+    err->category = category;
+    err->retry_after_ms = -1;
+    size_t n = std::min(message.size(), sizeof(err->message) - 1);
+    std::memcpy(err->message, message.data(), n);
+    err->message[n] = '\0';
+  }
+  return CH_FAILED;
 }
 
 inline PluginError to_error(const ch_error& e) {

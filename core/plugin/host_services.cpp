@@ -9,6 +9,7 @@
 #include "log/secret_mask.hpp"
 #include "metrics/host_metrics.hpp"
 #include "plugin/call.hpp"
+#include "plugin/call_support.hpp"
 #include "plugin/plugin.hpp"
 
 #include <boost/url/parse.hpp>
@@ -22,14 +23,7 @@ std::string_view view(ch_str s) {
 }
 
 ch_status fail(ch_error* err, ch_error_category category, std::string_view message) {
-  if (err) {
-    err->category = category;
-    err->retry_after_ms = -1;
-    size_t n = std::min(message.size(), sizeof(err->message) - 1);
-    std::memcpy(err->message, message.data(), n);
-    err->message[n] = '\0';
-  }
-  return CH_FAILED;
+  return detail::fill_error(err, category, message);
 }
 
 ch_status from(ch_error* err, const std::optional<std::string>& problem) {

@@ -20,6 +20,7 @@
 #include "plugin/instance.hpp"
 #include "plugin/plugin_watcher.hpp"
 #include "plugin/registry.hpp"
+#include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 
 namespace connhost::plugin {
@@ -32,12 +33,7 @@ namespace fs = std::filesystem;
 const fs::path kBuilt = SWAP_PLUGIN_DIR;
 
 bool eventually(const std::function<bool()>& ok, std::chrono::milliseconds limit = 20s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (ok()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return ok();
+  return test::eventually(ok, limit, 10ms);
 }
 
 // Copy then rename, as docs/operations.md tells ops to: the folder never holds half a file.

@@ -14,6 +14,7 @@
 
 #include "http/client.hpp"
 #include "support/child_process.hpp"
+#include "support/eventually.hpp"
 #include "support/free_port.hpp"
 #include "support/temp_dir.hpp"
 
@@ -49,14 +50,7 @@ class ServeHotSwapTest : public ::testing::Test {
     }
   }
   std::string log() const { return (dir.path() / "serve.log").string(); }
-  bool eventually(const std::function<bool()>& ok, std::chrono::milliseconds limit = 30s) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      if (ok()) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return ok();
-  }
+  bool eventually(const std::function<bool()>& ok) { return test::eventually(ok, 30s); }
   // GET /api/plugins, or null while the server does not answer.
   std::optional<json::object> plugins() {
     try {

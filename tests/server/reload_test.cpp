@@ -15,6 +15,7 @@
 #include "cli/run_connhost.hpp"
 #include "http/client.hpp"
 #include "support/child_process.hpp"
+#include "support/eventually.hpp"
 #include "support/free_port.hpp"
 #include "support/temp_dir.hpp"
 
@@ -64,15 +65,7 @@ class ReloadTest : public ::testing::Test {
       return std::nullopt;
     }
   }
-  // Polls `ok` until it holds or `limit` passes (a condition with a deadline, not a sleep).
-  bool eventually(const std::function<bool()>& ok, std::chrono::milliseconds limit = 30s) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      if (ok()) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return ok();
-  }
+  bool eventually(const std::function<bool()>& ok) { return test::eventually(ok, 30s); }
   bool serving_connection(const std::string& name) {
     auto r = get("/api/connections");
     return r && r->status == 200 && r->body.find("\"" + name + "\"") != std::string::npos;
