@@ -1,5 +1,6 @@
 #include "plugin/host_services.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -38,9 +39,12 @@ PluginLogTap& tap() {
   static PluginLogTap t;
   return t;
 }
+// Set only while a tap is installed (the conformance kit), so that a host without one does not
+// take a process-wide lock for every plugin log line.
+std::atomic<bool> tap_installed{false};
 
 void svc_log(ch_call* call, int32_t level, ch_str message) {
-  {
+  if (tap_installed.load(std::memory_order_acquire)) {
     std::lock_guard lock(tap_mutex());
     if (tap()) tap()(call, level, view(message));
   }
@@ -233,6 +237,7 @@ ch_host_services make_table(uint16_t major, uint16_t minor) {
 void set_plugin_log_tap(PluginLogTap t) {
   std::lock_guard lock(tap_mutex());
   tap() = std::move(t);
+  tap_installed.store(static_cast<bool>(tap()), std::memory_order_release);
 }
 
 const ch_host_services& host_services(uint16_t abi_major, uint16_t abi_minor) {
